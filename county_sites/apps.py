@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CountySitesConfig(AppConfig):
+    name = "county_sites"
+    verbose_name = _("县级商城")

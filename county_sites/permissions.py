@@ -1,0 +1,44 @@
+"""The county operator group: what a county operator may do in their county's Wagtail admin.
+
+Created in the template schema, so every cloned county has it, and checked again by
+county_site_setup so a county created by migrations has it too.
+"""
+
+from django.contrib.auth.models import Group, Permission
+from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page
+
+COUNTY_OPERATORS_GROUP = "County operators"
+
+# Everything page-related on the county's tree: curate the home page, banners, news.
+PAGE_CODENAMES = ("add_page", "change_page", "publish_page", "lock_page", "unlock_page")
+# Upload and use images and documents for those pages.
+COLLECTION_CODENAMES = (
+    ("wagtailimages", "add_image"),
+    ("wagtailimages", "change_image"),
+    ("wagtailimages", "choose_image"),
+    ("wagtaildocs", "add_document"),
+    ("wagtaildocs", "change_document"),
+    ("wagtaildocs", "choose_document"),
+)
+MODEL_PERMISSIONS = (("wagtailadmin", "access_admin"),)
+
+
+def county_operator_group_ensure() -> Group:
+    group, _created = Group.objects.get_or_create(name=COUNTY_OPERATORS_GROUP)
+    for app_label, codename in MODEL_PERMISSIONS:
+        group.permissions.add(
+            Permission.objects.get(content_type__app_label=app_label, codename=codename)
+        )
+    root_page = Page.get_first_root_node()
+    for codename in PAGE_CODENAMES:
+        permission = Permission.objects.get(content_type__app_label="wagtailcore", codename=codename)
+        GroupPagePermission.objects.get_or_create(
+            group=group, page=root_page, permission=permission
+        )
+    root_collection = Collection.get_first_root_node()
+    for app_label, codename in COLLECTION_CODENAMES:
+        permission = Permission.objects.get(content_type__app_label=app_label, codename=codename)
+        GroupCollectionPermission.objects.get_or_create(
+            group=group, collection=root_collection, permission=permission
+        )
+    return group

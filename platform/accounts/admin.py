@@ -1,0 +1,12 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+
+from accounts.models import User
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    """Province staff accounts, in the province admin on the hub host."""
+
+    list_display = ("username", "mobile", "is_staff", "is_superuser", "last_login")
+    fieldsets = (*DjangoUserAdmin.fieldsets, (None, {"fields": ("mobile",)}))

@@ -1,0 +1,250 @@
+"""Settings shared by every environment, read from the environment (DESIGN.md section 6).
+
+dev.py, test.py and production.py start from this module and change only what differs.
+"""
+
+import os
+from pathlib import Path
+
+import dj_database_url
+from django.utils.translation import gettext_lazy as _
+
+# repo root: platform/config/settings/base.py -> parents[3]
+BASE_DIR = Path(__file__).resolve().parents[3]
+
+
+def env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_list(name: str, default: list[str]) -> list[str]:
+    value = os.environ.get(name)
+    if not value:
+        return default
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
+# ------------------------------------------------------------------------------
+# Core
+# ------------------------------------------------------------------------------
+SECRET_KEY = os.environ.get("SECRET_KEY", "")
+DEBUG = env_bool("DEBUG", False)
+
+# The hub answers on the base domain, each county on <slug>.<base domain>.
+FENGSHOU_BASE_DOMAIN = os.environ.get("FENGSHOU_BASE_DOMAIN", "localhost")
+FENGSHOU_HUB_HOSTS = [FENGSHOU_BASE_DOMAIN, f"www.{FENGSHOU_BASE_DOMAIN}"]
+ALLOWED_HOSTS = env_list(
+    "ALLOWED_HOSTS", [FENGSHOU_BASE_DOMAIN, f".{FENGSHOU_BASE_DOMAIN}"]
+)
+# How long each worker process trusts its memory of host -> county. Changes made in the same
+# process clear it at once; other processes see them within this many seconds.
+FENGSHOU_HOST_CACHE_SECONDS = int(os.environ.get("FENGSHOU_HOST_CACHE_SECONDS", "10"))
+
+# ------------------------------------------------------------------------------
+# Apps: django-tenants computes which apps live in public and which in every county.
+# https://django-tenants.readthedocs.io/en/latest/install.html
+# ------------------------------------------------------------------------------
+# contenttypes, auth, sessions and admin are in BOTH lists: county users live in each
+# county's schema, province staff in public (docs/adr/0002-users-per-county.md).
+BOTH_APPS = [
+    "django.contrib.contenttypes",
+    "django.contrib.auth",
+    "django.contrib.sessions",
+    "django.contrib.admin",
+    "django.contrib.messages",
+    "accounts",
+]
+
+SHARED_APPS = [
+    "django_tenants",
+    "hub",
+    *BOTH_APPS,
+    "django.contrib.staticfiles",
+]
+
+TENANT_APPS = [
+    *BOTH_APPS,
+    "wagtail.contrib.forms",
+    "wagtail.contrib.redirects",
+    "wagtail.contrib.settings",
+    "wagtail.embeds",
+    "wagtail.sites",
+    "wagtail.users",
+    "wagtail.snippets",
+    "wagtail.documents",
+    "wagtail.images",
+    "wagtail.search",
+    "wagtail.admin",
+    "wagtail",
+    "modelcluster",
+    "taggit",
+    "county_sites",
+    "farmers",
+    "service_points",
+]
+
+INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
+
+TENANT_MODEL = "hub.County"
+TENANT_DOMAIN_MODEL = "hub.CountyDomain"
+# New counties are cloned, data included, from a migrated template schema (DESIGN.md section 3).
+TENANT_CREATION_FAKES_MIGRATIONS = True
+TENANT_BASE_SCHEMA = "county_template"
+# Our backend skips SET search_path when the schema has not changed (docs/adr/0003).
+TENANT_LIMIT_SET_CALLS = True
+
+PUBLIC_SCHEMA_URLCONF = "config.urls_public"
+ROOT_URLCONF = "config.urls_county"
+
+AUTH_USER_MODEL = "accounts.User"
+
+MIDDLEWARE = [
+    "hub.middleware.CountyMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "hub.middleware.CountyRedirectMiddleware",
+]
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+WSGI_APPLICATION = "config.wsgi.application"
+
+# ------------------------------------------------------------------------------
+# Database: one PostgreSQL database, one schema per county.
+# ------------------------------------------------------------------------------
+DATABASE_URL = os.environ.get(
+    "DATABASE_URL", "postgres://postgres@127.0.0.1:5432/fengshou"
+)
+DATABASES = {
+    # Persistent connections: a new connection per request costs more than the whole
+    # tenant lookup (DESIGN.md section 8: 0.04 vs 0.22 of a bare view).
+    "default": dj_database_url.parse(DATABASE_URL, conn_max_age=600, conn_health_checks=True)
+}
+DATABASES["default"]["ENGINE"] = "config.db_backend"
+DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
+# 64-bit ids from the first migration: the scale-out path needs them (DESIGN.md section 3).
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# ------------------------------------------------------------------------------
+# Cache, keyed by county so one county never reads another's entries.
+# ------------------------------------------------------------------------------
+REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_FUNCTION": "django_tenants.cache.make_key",
+        "KEY_PREFIX": "fengshou",
+    }
+}
+
+# ------------------------------------------------------------------------------
+# Celery (tenant-schemas-celery carries the sender's schema in the task headers)
+# ------------------------------------------------------------------------------
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", REDIS_URL)
+CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", REDIS_URL)
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_TASK_DEFAULT_QUEUE", "fengshou")
+CELERY_TASK_ACKS_LATE = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_TRACK_STARTED = True
+CELERY_RESULT_EXPIRES = 24 * 3600
+CELERY_TIMEZONE = "Asia/Shanghai"
+# Every beat schedule lives here, in one place (STYLE.md).
+CELERY_BEAT_SCHEDULE = {
+    "counties-refresh-stats": {
+        "task": "hub.tasks.counties_refresh_stats",
+        "schedule": 15 * 60,
+    },
+}
+
+# Wagtail 8 queues its own background work (search index, references) through django-tasks.
+# Immediate: it runs in the request, in the request's county schema, so it can never
+# write into another county (docs/adr/0004-wagtail-tasks-immediate.md).
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+# ------------------------------------------------------------------------------
+# Passwords and auth
+# ------------------------------------------------------------------------------
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# ------------------------------------------------------------------------------
+# Internationalisation: Chinese first, English second.
+# ------------------------------------------------------------------------------
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+
+# ------------------------------------------------------------------------------
+# Static and media files; media is stored per county (MEDIA_ROOT/<schema>/...).
+# ------------------------------------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = BASE_DIR / "var" / "static"
+MEDIA_URL = "/media/"
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
+MULTITENANT_RELATIVE_MEDIA_ROOT = "%s"
+STORAGES = {
+    "default": {"BACKEND": "django_tenants.files.storage.TenantFileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+]
+
+# ------------------------------------------------------------------------------
+# Wagtail
+# ------------------------------------------------------------------------------
+WAGTAIL_SITE_NAME = "丰收"
+WAGTAILADMIN_BASE_URL = os.environ.get(
+    "WAGTAILADMIN_BASE_URL", f"http://{FENGSHOU_BASE_DOMAIN}:8000"
+)
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+WAGTAIL_I18N_ENABLED = False
+# Villagers have no email: operators are created with a username and no email required.
+WAGTAILUSERS_PASSWORD_REQUIRED = True
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # Wagtail and django-tasks log every page save and task at INFO: too loud for commands.
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "django_tasks": {"level": "WARNING"},
+        "wagtail": {"level": "WARNING"},
+    },
+}

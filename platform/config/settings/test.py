@@ -1,0 +1,24 @@
+"""pytest (`make test`): real PostgreSQL and Redis, each setting below with its reason."""
+
+import os
+
+from .base import *  # noqa: F403
+
+SECRET_KEY = "test-only-not-secret-fengshou-0123456789abcdefghijklmnopqrstuvwxyz"  # noqa: S105
+DEBUG = False
+# Fast hashing: tests create many users and log in often; never use this outside tests.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Tests use their own Redis database so a running `make run` worker never takes their tasks.
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+CACHES["default"]["LOCATION"] = REDIS_URL  # noqa: F405
+CACHES["default"]["KEY_PREFIX"] = "fengshou-test"  # noqa: F405
+CELERY_BROKER_URL = REDIS_URL
+CELERY_RESULT_BACKEND = REDIS_URL
+CELERY_TASK_DEFAULT_QUEUE = "fengshou-test"
+# Plain static storage: no manifest needed to render templates in tests.
+STORAGES["staticfiles"] = {  # noqa: F405
+    "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+}
+# Tests flip county status and expect the very next request to see it.
+FENGSHOU_HOST_CACHE_SECONDS = 0
+ALLOWED_HOSTS = ["*"]

@@ -1,0 +1,14 @@
+"""URLs of a county host (the county's schema): its Wagtail site and Wagtail admin."""
+
+from django.urls import include, path
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.documents import urls as wagtaildocs_urls
+
+urlpatterns = [
+    path("admin/", include(wagtailadmin_urls)),
+    path("documents/", include(wagtaildocs_urls)),
+    path("i18n/", include("django.conf.urls.i18n")),
+    # Wagtail's page serving comes last: it answers every other path.
+    path("", include(wagtail_urls)),
+]

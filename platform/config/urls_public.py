@@ -1,0 +1,12 @@
+"""URLs of the hub host (public schema): the province portal and the province admin."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from hub.views import portal
+
+urlpatterns = [
+    path("", portal, name="portal"),
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+]

@@ -1,0 +1,87 @@
+"""The province admin on the hub host: counties, their domains and figures."""
+
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from hub.forms import CountyCreateForm
+from hub.models import County, CountyDomain, CountyStats
+from hub.services import county_create, county_reactivate, county_suspend
+
+
+class CountyDomainInline(admin.TabularInline):
+    model = CountyDomain
+    extra = 0
+
+
+@admin.register(County)
+class CountyAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "name_en", "slug", "status", "created_at")
+    list_filter = ("status",)
+    search_fields = ("code", "name", "name_en", "slug")
+    readonly_fields = ("schema_name", "code", "slug", "status", "created_at", "updated_at")
+    fields = (
+        "code", "name", "name_en", "slug", "schema_name", "status",
+        "contact_name", "contact_phone", "created_at", "updated_at",
+    )  # fmt: skip
+    inlines = [CountyDomainInline]
+    actions = ["suspend", "reactivate"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).counties()
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is None:
+            return CountyCreateForm
+        return super().get_form(request, obj, change, **kwargs)
+
+    def get_fields(self, request, obj=None):
+        return list(CountyCreateForm.base_fields) if obj is None else self.fields
+
+    def get_readonly_fields(self, request, obj=None):
+        return () if obj is None else self.readonly_fields
+
+    def get_inlines(self, request, obj):
+        return [] if obj is None else self.inlines
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return super().save_model(request, obj, form, change)
+        created = county_create(**form.cleaned_data)
+        obj.pk = created.county.pk
+        self.message_user(
+            request,
+            _("运营人员账号 %(user)s，初始密码 %(password)s（只显示这一次）。")
+            % {"user": created.operator_username, "password": created.operator_password},
+            messages.WARNING,
+        )
+
+    def save_related(self, request, form, formsets, change):
+        if change:
+            super().save_related(request, form, formsets, change)
+
+    @admin.action(description=_("暂停所选的县"))
+    def suspend(self, request, queryset):
+        for county in queryset:
+            county_suspend(county=county)
+        count = queryset.count()
+        self.message_user(request, ngettext("已暂停 %(n)d 个县。", "已暂停 %(n)d 个县。", count) % {"n": count})
+
+    @admin.action(description=_("恢复所选的县"))
+    def reactivate(self, request, queryset):
+        for county in queryset:
+            county_reactivate(county=county)
+        count = queryset.count()
+        self.message_user(request, ngettext("已恢复 %(n)d 个县。", "已恢复 %(n)d 个县。", count) % {"n": count})
+
+
+@admin.register(CountyStats)
+class CountyStatsAdmin(admin.ModelAdmin):
+    list_display = ("county", "users", "sellers", "orders", "sales_fen", "pages", "refreshed_at")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+

@@ -1,0 +1,110 @@
+"""The province: counties (tenants), their domains and their rolled-up figures.
+
+All of these live in the public schema. They never point at county rows; county figures are
+copied here as summaries (DESIGN.md section 3).
+"""
+
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django_tenants.models import DomainMixin, TenantMixin
+
+county_code_validator = RegexValidator(
+    r"^\d{6}\Z", _("县级行政区划代码必须是6位数字（GB/T 2260），例如 330523。")
+)
+
+
+class CountyQuerySet(models.QuerySet):
+    def counties(self):
+        """Real counties: everything but the template schema that new counties are cloned from."""
+        return self.filter(is_template=False)
+
+    def active(self):
+        return self.counties().filter(status=County.Status.ACTIVE)
+
+
+class County(TenantMixin):
+    """A county storefront: one PostgreSQL schema `county_<slug>`.
+
+    Created with `create_county` or by province staff in the province admin (hub host /admin/),
+    where they also suspend and reactivate it.
+    """
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("运营中")
+        SUSPENDED = "suspended", _("已暂停")
+
+    code = models.CharField(
+        _("行政区划代码"), max_length=6, unique=True, validators=[county_code_validator]
+    )
+    name = models.CharField(_("名称"), max_length=64)
+    name_en = models.CharField(_("英文名称"), max_length=128, blank=True)
+    slug = models.SlugField(_("标识"), max_length=50, unique=True)
+    status = models.CharField(
+        _("状态"), max_length=16, choices=Status.choices, default=Status.ACTIVE
+    )
+    contact_name = models.CharField(_("联系人"), max_length=64, blank=True)
+    contact_phone = models.CharField(_("联系电话"), max_length=32, blank=True)
+    # The template schema is a County row too, so migrate_schemas keeps it up to date.
+    is_template = models.BooleanField(default=False, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    # Schemas are created by hub.services.county_create (clone of the template) and never
+    # dropped by deleting a row by accident.
+    auto_create_schema = True
+    auto_drop_schema = False
+
+    objects = CountyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("县")
+        verbose_name_plural = _("县")
+        ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=["active", "suspended"]),
+                name="hub_county_status_valid",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.code})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == self.Status.ACTIVE
+
+
+class CountyDomain(DomainMixin):
+    """A host name that serves a county, e.g. anji.localhost. The primary one is made by
+    county_create; province staff may add more in the province admin."""
+
+    class Meta:
+        verbose_name = _("域名")
+        verbose_name_plural = _("域名")
+
+    def __str__(self):
+        return self.domain
+
+
+class CountyStats(models.Model):
+    """A county's figures rolled up for the province, refreshed by hub.tasks.county_refresh_stats.
+
+    Stored by county id: public rows never point into a county schema.
+    """
+
+    county = models.OneToOneField(County, on_delete=models.CASCADE, related_name="stats")
+    users = models.PositiveIntegerField(_("注册用户"), default=0)
+    sellers = models.PositiveIntegerField(_("商户"), default=0)
+    orders = models.PositiveIntegerField(_("订单"), default=0)
+    sales_fen = models.BigIntegerField(_("销售额（分）"), default=0)
+    pages = models.PositiveIntegerField(_("页面"), default=0)
+    refreshed_at = models.DateTimeField(_("更新时间"))
+
+    class Meta:
+        verbose_name = _("县级汇总")
+        verbose_name_plural = _("县级汇总")
+
+    def __str__(self):
+        return f"{self.county}: {self.users}"

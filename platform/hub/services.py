@@ -1,0 +1,148 @@
+"""Writes for the province: creating, suspending and reactivating counties."""
+
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.management import call_command
+from django.db import connection, transaction
+from django.db.migrations.executor import MigrationExecutor
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_tenants.utils import schema_context, tenant_context
+
+from hub.models import County, CountyDomain, CountyStats
+from hub.validation import county_identity_check, schema_exists, schema_name_for
+
+Progress = Callable[[str], None]
+
+TEMPLATE_CODE = "000000"
+
+
+def _silent(_message: str) -> None:
+    pass
+
+
+@dataclass(frozen=True)
+class CountyCreated:
+    county: County
+    domain: CountyDomain
+    operator_username: str
+    operator_password: str
+
+
+def county_domain_for(slug: str) -> str:
+    return f"{slug}.{settings.FENGSHOU_BASE_DOMAIN}"
+
+
+def _template_pending_migrations() -> list:
+    with schema_context(settings.TENANT_BASE_SCHEMA):
+        executor = MigrationExecutor(connection)
+        return executor.migration_plan(executor.loader.graph.leaf_nodes())
+
+
+def county_template_ensure(*, progress: Progress = _silent) -> County:
+    """Make sure the template schema exists and is fully migrated, then return its row.
+
+    A template behind on migrations would yield clones with missing tables recorded as
+    applied (DESIGN.md section 3), so it is checked before every clone.
+    """
+    from county_sites.services import county_site_setup
+
+    template = County.objects.filter(schema_name=settings.TENANT_BASE_SCHEMA).first()
+    if template is None:
+        progress(_("正在创建模板数据库模式（首次，需运行全部迁移）……"))
+        template = County(
+            schema_name=settings.TENANT_BASE_SCHEMA,
+            code=TEMPLATE_CODE,
+            slug="template",
+            name="模板",
+            name_en="Template",
+            is_template=True,
+        )
+        # No template yet, so django-tenants creates this schema by running migrations.
+        template.save(verbosity=0)
+    elif not schema_exists(template.schema_name) or _template_pending_migrations():
+        progress(_("正在迁移模板数据库模式……"))
+        if not schema_exists(template.schema_name):
+            template.create_schema(check_if_exists=True, verbosity=0)
+        call_command(
+            "migrate_schemas", schema_name=template.schema_name, interactive=False, verbosity=0
+        )
+    with tenant_context(template):
+        county_site_setup(county=template, domain="")
+    return template
+
+
+def county_create(
+    *,
+    code: str,
+    slug: str,
+    name: str,
+    name_en: str = "",
+    operator_username: str = "operator",
+    operator_password: str | None = None,
+    progress: Progress = _silent,
+) -> CountyCreated:
+    """Create a county: validate, clone the template schema, add its domain, set up its
+    Wagtail site and operator account. Refuses bad input before creating anything."""
+    from accounts.services import user_create_county_operator
+
+    code, slug, name, name_en = code.strip(), slug.strip().lower(), name.strip(), name_en.strip()
+    domain_name = county_domain_for(slug)
+    progress(_("检查输入……"))
+    county_identity_check(code=code, slug=slug, name=name, domain=domain_name)
+    county_template_ensure(progress=progress)
+    password = operator_password or secrets.token_urlsafe(12)
+
+    with transaction.atomic():
+        progress(_("复制模板，创建数据库模式 %(schema)s……") % {"schema": schema_name_for(slug)})
+        county = County(
+            schema_name=schema_name_for(slug), code=code, slug=slug, name=name, name_en=name_en
+        )
+        county.full_clean()
+        county.save(verbosity=0)
+        progress(_("添加域名 %(domain)s……") % {"domain": domain_name})
+        domain = CountyDomain(domain=domain_name, tenant=county, is_primary=True)
+        domain.full_clean()
+        domain.save()
+        with tenant_context(county):
+            progress(_("设置县级首页和运营人员账号……"))
+            from county_sites.services import county_site_setup
+
+            county_site_setup(county=county, domain=domain_name)
+            user_create_county_operator(username=operator_username, password=password)
+    progress(_("完成：%(name)s 已创建。") % {"name": county.name})
+    return CountyCreated(
+        county=county,
+        domain=domain,
+        operator_username=operator_username,
+        operator_password=password,
+    )
+
+
+def county_set_status(*, county: County, status: str) -> County:
+    """Suspend or reactivate a county. A suspended county's hosts answer 503."""
+    if county.is_template:
+        raise ValueError("the template schema has no status to change")
+    county.status = status
+    county.full_clean()
+    county.save(update_fields=["status", "updated_at"])
+    return county
+
+
+def county_suspend(*, county: County) -> County:
+    return county_set_status(county=county, status=County.Status.SUSPENDED)
+
+
+def county_reactivate(*, county: County) -> County:
+    return county_set_status(county=county, status=County.Status.ACTIVE)
+
+
+def county_stats_store(*, county: County, figures: dict) -> CountyStats:
+    """Write a county's figures into its public summary row (creating it the first time)."""
+    stats, _created = CountyStats.objects.update_or_create(
+        county=county, defaults={**figures, "refreshed_at": timezone.now()}
+    )
+    return stats

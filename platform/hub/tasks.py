@@ -1,0 +1,53 @@
+"""Celery tasks of the province: each county's figures, rolled up into public."""
+
+from celery import shared_task
+from django.db import connection
+from django_tenants.utils import tenant_context
+
+from hub.models import County
+from hub.services import county_stats_store
+
+
+class WrongCountySchema(RuntimeError):
+    """A county task ran outside its county's schema: refuse rather than count another county."""
+
+
+def county_figures() -> dict:
+    """Figures of the county whose schema is current."""
+    from accounts.models import User
+    from wagtail.models import Page
+
+    return {
+        "users": User.objects.count(),
+        # Sellers, orders and sales come with the listings and ordering issues.
+        "sellers": 0,
+        "orders": 0,
+        "sales_fen": 0,
+        "pages": Page.objects.filter(depth__gt=1).count(),
+    }
+
+
+@shared_task(acks_late=True)
+def county_refresh_stats(county_id: int) -> dict:
+    """Refresh one county's summary row. Sent from inside the county (tenant-schemas-celery
+    carries the schema in the headers), it runs in that county's schema on the worker."""
+    county = County.objects.get(pk=county_id)
+    if connection.schema_name != county.schema_name:
+        raise WrongCountySchema(
+            f"county_refresh_stats({county_id}) ran in {connection.schema_name!r}, "
+            f"expected {county.schema_name!r}"
+        )
+    figures = county_figures()
+    county_stats_store(county=county, figures=figures)
+    return {"schema": connection.schema_name, **figures}
+
+
+@shared_task
+def counties_refresh_stats() -> int:
+    """Beat's fan-out: queue county_refresh_stats inside each county, so each runs there."""
+    count = 0
+    for county in County.objects.counties():
+        with tenant_context(county):
+            county_refresh_stats.delay(county.pk)
+        count += 1
+    return count
