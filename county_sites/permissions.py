@@ -31,7 +31,9 @@ def county_operator_group_ensure() -> Group:
         )
     root_page = Page.get_first_root_node()
     for codename in PAGE_CODENAMES:
-        permission = Permission.objects.get(content_type__app_label="wagtailcore", codename=codename)
+        permission = Permission.objects.get(
+            content_type__app_label="wagtailcore", codename=codename
+        )
         GroupPagePermission.objects.get_or_create(
             group=group, page=root_page, permission=permission
         )

@@ -65,14 +65,18 @@ class CountyAdmin(admin.ModelAdmin):
         for county in queryset:
             county_suspend(county=county)
         count = queryset.count()
-        self.message_user(request, ngettext("已暂停 %(n)d 个县。", "已暂停 %(n)d 个县。", count) % {"n": count})
+        self.message_user(
+            request, ngettext("已暂停 %(n)d 个县。", "已暂停 %(n)d 个县。", count) % {"n": count}
+        )
 
     @admin.action(description=_("恢复所选的县"))
     def reactivate(self, request, queryset):
         for county in queryset:
             county_reactivate(county=county)
         count = queryset.count()
-        self.message_user(request, ngettext("已恢复 %(n)d 个县。", "已恢复 %(n)d 个县。", count) % {"n": count})
+        self.message_user(
+            request, ngettext("已恢复 %(n)d 个县。", "已恢复 %(n)d 个县。", count) % {"n": count}
+        )
 
 
 @admin.register(CountyStats)
@@ -84,4 +88,3 @@ class CountyStatsAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
-

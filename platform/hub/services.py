@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tenants.utils import schema_context, tenant_context
 
+from hub.clone_repair import clone_constraint_names_repair
 from hub.models import County, CountyDomain, CountyStats
 from hub.validation import county_identity_check, schema_exists, schema_name_for
 
@@ -103,6 +104,7 @@ def county_create(
         )
         county.full_clean()
         county.save(verbosity=0)
+        clone_constraint_names_repair(source=settings.TENANT_BASE_SCHEMA, target=county.schema_name)
         progress(_("添加域名 %(domain)s……") % {"domain": domain_name})
         domain = CountyDomain(domain=domain_name, tenant=county, is_primary=True)
         domain.full_clean()

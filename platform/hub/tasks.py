@@ -8,14 +8,15 @@ from hub.models import County
 from hub.services import county_stats_store
 
 
-class WrongCountySchema(RuntimeError):
+class WrongCountySchemaError(RuntimeError):
     """A county task ran outside its county's schema: refuse rather than count another county."""
 
 
 def county_figures() -> dict:
     """Figures of the county whose schema is current."""
-    from accounts.models import User
     from wagtail.models import Page
+
+    from accounts.models import User
 
     return {
         "users": User.objects.count(),
@@ -33,7 +34,7 @@ def county_refresh_stats(county_id: int) -> dict:
     carries the schema in the headers), it runs in that county's schema on the worker."""
     county = County.objects.get(pk=county_id)
     if connection.schema_name != county.schema_name:
-        raise WrongCountySchema(
+        raise WrongCountySchemaError(
             f"county_refresh_stats({county_id}) ran in {connection.schema_name!r}, "
             f"expected {county.schema_name!r}"
         )

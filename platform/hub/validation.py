@@ -10,8 +10,42 @@ from hub.models import County, CountyDomain
 
 # GB/T 2260 province-level prefixes (mainland, Hong Kong, Macao, Taiwan).
 PROVINCE_PREFIXES = frozenset(
-    "11 12 13 14 15 21 22 23 31 32 33 34 35 36 37 41 42 43 44 45 46 "
-    "50 51 52 53 54 61 62 63 64 65 71 81 82".split()
+    [
+        "11",
+        "12",
+        "13",
+        "14",
+        "15",
+        "21",
+        "22",
+        "23",
+        "31",
+        "32",
+        "33",
+        "34",
+        "35",
+        "36",
+        "37",
+        "41",
+        "42",
+        "43",
+        "44",
+        "45",
+        "46",
+        "50",
+        "51",
+        "52",
+        "53",
+        "54",
+        "61",
+        "62",
+        "63",
+        "64",
+        "65",
+        "71",
+        "81",
+        "82",
+    ]
 )
 # A DNS label: lowercase letters, digits and inner hyphens, at most 63 characters. 56 here so that
 # the schema name county_<slug> fits PostgreSQL's 63-byte identifiers.
@@ -19,9 +53,7 @@ SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,54}[a-z0-9])?\Z")
 RESERVED_SLUGS = frozenset({"www", "template", "public", "admin", "static", "media", "api"})
 
 MSG_CODE_FORMAT = _("行政区划代码必须是6位数字（GB/T 2260），例如 330523：收到 “%(code)s”。")
-MSG_CODE_NOT_COUNTY = _(
-    "“%(code)s” 不是县级行政区划代码：前两位须为省级代码，后两位不能是 00。"
-)
+MSG_CODE_NOT_COUNTY = _("“%(code)s” 不是县级行政区划代码：前两位须为省级代码，后两位不能是 00。")
 MSG_CODE_TAKEN = _("行政区划代码 %(code)s 已被 %(name)s 使用。")
 MSG_NAME_REQUIRED = _("县名不能为空。")
 MSG_SLUG_FORMAT = _(
@@ -39,9 +71,7 @@ def schema_name_for(slug: str) -> str:
 
 def schema_exists(schema_name: str) -> bool:
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT 1 FROM pg_namespace WHERE lower(nspname) = lower(%s)", [schema_name]
-        )
+        cursor.execute("SELECT 1 FROM pg_namespace WHERE lower(nspname) = lower(%s)", [schema_name])
         return cursor.fetchone() is not None
 
 

@@ -36,9 +36,7 @@ DEBUG = env_bool("DEBUG", False)
 # The hub answers on the base domain, each county on <slug>.<base domain>.
 FENGSHOU_BASE_DOMAIN = os.environ.get("FENGSHOU_BASE_DOMAIN", "localhost")
 FENGSHOU_HUB_HOSTS = [FENGSHOU_BASE_DOMAIN, f"www.{FENGSHOU_BASE_DOMAIN}"]
-ALLOWED_HOSTS = env_list(
-    "ALLOWED_HOSTS", [FENGSHOU_BASE_DOMAIN, f".{FENGSHOU_BASE_DOMAIN}"]
-)
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [FENGSHOU_BASE_DOMAIN, f".{FENGSHOU_BASE_DOMAIN}"])
 # How long each worker process trusts its memory of host -> county. Changes made in the same
 # process clear it at once; other processes see them within this many seconds.
 FENGSHOU_HOST_CACHE_SECONDS = int(os.environ.get("FENGSHOU_HOST_CACHE_SECONDS", "10"))
@@ -136,9 +134,7 @@ WSGI_APPLICATION = "config.wsgi.application"
 # ------------------------------------------------------------------------------
 # Database: one PostgreSQL database, one schema per county.
 # ------------------------------------------------------------------------------
-DATABASE_URL = os.environ.get(
-    "DATABASE_URL", "postgres://postgres@127.0.0.1:5432/fengshou"
-)
+DATABASE_URL = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/fengshou")
 DATABASES = {
     # Persistent connections: a new connection per request costs more than the whole
     # tenant lookup (DESIGN.md section 8: 0.04 vs 0.22 of a bare view).

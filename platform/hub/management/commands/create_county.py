@@ -1,4 +1,7 @@
-"""python manage.py create_county --code 330523 --slug anji --name 安吉县 --name-en "Anji County" """
+"""Create a county from the command line:
+
+python manage.py create_county --code 330523 --slug anji --name 安吉县 --name-en "Anji County"
+"""
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
@@ -8,7 +11,10 @@ from hub.services import county_create
 
 
 class Command(BaseCommand):
-    help = "Create a county storefront: its schema (cloned from the template), domain, home page and operator."
+    help = (
+        "Create a county storefront: its schema (cloned from the template), domain, "
+        "home page and operator."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--code", required=True, help="GB/T 2260 six-digit county code")

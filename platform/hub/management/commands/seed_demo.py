@@ -30,9 +30,7 @@ class Command(BaseCommand):
             self.stdout.write(f"[{index}/{total}] {spec['name']} ({spec['slug']})")
             county = County.objects.filter(slug=spec["slug"]).first()
             if county is None:
-                county_create(
-                    **spec, operator_password=DEMO_PASSWORD, progress=self.stdout.write
-                )
+                county_create(**spec, operator_password=DEMO_PASSWORD, progress=self.stdout.write)
             else:
                 self.stdout.write(_("已存在，跳过创建。"))
                 with tenant_context(county):

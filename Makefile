@@ -1,0 +1,58 @@
+# Fengshou: `make run` to set up and serve the demo province, `make test` for the whole suite.
+SHELL := /bin/bash
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+PYTHON ?= python3.11
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run setup venv messages lint format test test-fast bench services
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+
+# Reinstall only when requirements.txt changes.
+$(VENV)/.installed: requirements.txt | $(VENV)/bin/python
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -r requirements.txt
+	touch $@
+
+venv: $(VENV)/.installed
+
+services:
+	@python3 scripts/preflight.py
+
+messages: venv
+	$(PY) manage.py compilemessages --ignore=.venv -v 0
+
+setup: services venv messages
+	$(PY) manage.py db_ensure
+	$(PY) manage.py migrate_schemas --executor=multiprocessing -v 1
+	$(PY) manage.py seed_demo
+
+run: setup
+	@HOST=$(HOST) PORT=$(PORT) bash scripts/serve.sh
+
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: venv
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+# The whole suite against the real PostgreSQL and Redis, on a fresh test database.
+# pytest's exit code 5 (no tests collected) fails the run like any other failure.
+test: services venv messages lint
+	@bash scripts/browser.sh
+	$(VENV)/bin/pytest --create-db $(PYTEST_ARGS); status=$$?; \
+	if [ $$status -eq 5 ]; then echo "pytest collected no tests: failing"; exit 1; fi; exit $$status
+
+# Quicker loop while developing: keeps the test database between runs.
+test-fast: venv messages
+	$(VENV)/bin/pytest --reuse-db -x $(PYTEST_ARGS)
+
+bench: setup
+	$(PY) bench/provisioning.py
+	$(PY) bench/tenant_overhead.py

@@ -1,0 +1,29 @@
+"""Fixtures for the whole suite; fixture modules live in tests/fixtures/."""
+
+import pytest
+
+from tests.fixtures.counties import (  # noqa: F401  (fixtures)
+    county,
+    county_client,
+    django_db_setup,
+    hub_client,
+    in_county,
+    in_public,
+    other_county,
+    other_county_client,
+)
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    """Uploaded files go to a temporary folder, never into the working tree."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def clear_host_cache():
+    from hub.host_cache import host_cache_clear
+
+    host_cache_clear()
+    yield
+    host_cache_clear()

@@ -1,0 +1,237 @@
+"""Chinese first, English second: the catalogues are complete and pages answer in the reader's
+language on the hub and on a county host (locale/README.md)."""
+
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from django.utils import timezone
+
+from hub.models import County
+from hub.services import county_suspend
+from tests.fixtures.counties import SchemaKeepingClient, host_of
+
+pytestmark = pytest.mark.usefixtures("compiled_messages")
+
+LOCALE_DIR = Path(settings.BASE_DIR) / "locale"
+EN_PO = LOCALE_DIR / "en" / "LC_MESSAGES" / "django.po"
+ZH_PO = LOCALE_DIR / "zh_Hans" / "LC_MESSAGES" / "django.po"
+PLACEHOLDER = re.compile(r"%\(\w+\)[sd]")
+
+PORTAL_ZH, PORTAL_EN = "选择您所在的县", "Choose your county"
+COUNTY_HOME_ZH, COUNTY_HOME_EN = "欢迎来到安吉县丰收购", "Welcome to 安吉县 on Fengshou"
+SET_LANGUAGE_FORM = 'action="/i18n/setlang/"'
+
+
+# ------------------------------------------------------------------------------
+# The catalogues
+# ------------------------------------------------------------------------------
+@dataclass
+class PoEntry:
+    msgid: str = ""
+    msgid_plural: str | None = None
+    msgstrs: list[str] = field(default_factory=list)
+    flags: set[str] = field(default_factory=set)
+
+
+def _po_entries(path: Path) -> list[PoEntry]:
+    """The entries of a .po file, header and obsolete (#~) entries left out. Enough of the
+    format for what makemessages writes; no third-party parser needed."""
+    entries, entry, target = [], PoEntry(), None
+
+    def finish():
+        if entry.msgid:
+            entries.append(entry)
+
+    for raw in [*path.read_text(encoding="utf-8").splitlines(), ""]:
+        line = raw.strip()
+        if not line:
+            finish()
+            entry, target = PoEntry(), None
+        elif line.startswith("#,"):
+            entry.flags |= {flag.strip() for flag in line[2:].split(",")}
+        elif line.startswith("#"):
+            continue
+        elif line.startswith('"'):
+            text = _unquote(line)
+            if target == "msgid":
+                entry.msgid += text
+            elif target == "msgid_plural":
+                entry.msgid_plural += text
+            else:
+                entry.msgstrs[-1] += text
+        else:
+            keyword, _, value = line.partition(" ")
+            if keyword == "msgid":
+                entry.msgid, target = _unquote(value), "msgid"
+            elif keyword == "msgid_plural":
+                entry.msgid_plural, target = _unquote(value), "msgid_plural"
+            elif keyword.startswith("msgstr"):
+                entry.msgstrs.append(_unquote(value))
+                target = "msgstr"
+    return entries
+
+
+def _unquote(quoted: str) -> str:
+    # makemessages writes C-style escapes (\" \n \\ \t), which JSON reads the same way.
+    return json.loads(quoted)
+
+
+def test_english_catalogue_translates_every_message_and_none_is_fuzzy():
+    entries = _po_entries(EN_PO)
+
+    assert len(entries) > 50
+    untranslated = [e.msgid for e in entries if not all(s.strip() for s in e.msgstrs)]
+    fuzzy = [e.msgid for e in entries if "fuzzy" in e.flags]
+    assert untranslated == []
+    assert fuzzy == []
+
+
+def test_english_translations_keep_every_placeholder():
+    mismatched = [
+        (e.msgid, msgstr)
+        for e in _po_entries(EN_PO)
+        for msgstr in e.msgstrs
+        if sorted(PLACEHOLDER.findall(e.msgid)) != sorted(PLACEHOLDER.findall(msgstr))
+    ]
+
+    assert mismatched == []
+
+
+def test_both_catalogues_hold_the_same_messages():
+    """Catches a makemessages run for one language only."""
+    assert {e.msgid for e in _po_entries(EN_PO)} == {e.msgid for e in _po_entries(ZH_PO)}
+
+
+def test_english_catalogue_names_the_brand_and_the_portal():
+    translations = {e.msgid: e.msgstrs[0] for e in _po_entries(EN_PO)}
+
+    assert translations["丰收"] == "Fengshou"
+    assert translations["丰收购 · 省级平台"] == "Fengshou · Province portal"
+
+
+# ------------------------------------------------------------------------------
+# The hub portal
+# ------------------------------------------------------------------------------
+def test_portal_answers_in_chinese_by_default(hub_client):
+    response = hub_client.get("/")
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert response["Content-Language"] == "zh-hans"
+    assert '<html lang="zh-hans">' in html
+    assert PORTAL_ZH in html
+    assert PORTAL_EN not in html
+    assert "安吉县" in html
+    assert "淳安县" in html
+    assert SET_LANGUAGE_FORM in html
+
+
+def test_portal_answers_in_english_to_an_english_browser(hub_client):
+    response = hub_client.get("/", HTTP_ACCEPT_LANGUAGE="en")
+
+    html = response.content.decode()
+    assert response["Content-Language"] == "en"
+    assert '<html lang="en">' in html
+    assert PORTAL_EN in html
+    assert "Fengshou · Province portal" in html
+    assert PORTAL_ZH not in html
+    assert SET_LANGUAGE_FORM in html
+
+
+def test_portal_switches_to_english_with_the_language_form(hub_client):
+    switched = hub_client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    response = hub_client.get("/")
+
+    assert switched.status_code == 302
+    assert switched["Location"] == "/"
+    html = response.content.decode()
+    assert '<html lang="en">' in html
+    assert PORTAL_EN in html
+    assert PORTAL_ZH not in html
+
+
+def test_language_form_names_each_language_in_itself(hub_client):
+    html = hub_client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    assert '<option value="zh-hans" lang="zh-hans">简体中文</option>' in html
+    assert '<option value="en" lang="en" selected>English</option>' in html
+
+
+# ------------------------------------------------------------------------------
+# A county host
+# ------------------------------------------------------------------------------
+def test_county_home_answers_in_chinese_by_default(county_client):
+    response = county_client.get("/")
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert '<html lang="zh-hans">' in html
+    assert COUNTY_HOME_ZH in html
+    assert COUNTY_HOME_EN not in html
+    assert SET_LANGUAGE_FORM in html
+
+
+def test_county_home_answers_in_english_to_an_english_browser(county_client):
+    response = county_client.get("/", HTTP_ACCEPT_LANGUAGE="en")
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert '<html lang="en">' in html
+    assert COUNTY_HOME_EN in html
+    assert COUNTY_HOME_ZH not in html
+    assert SET_LANGUAGE_FORM in html
+
+
+def test_county_home_switches_to_english_with_the_language_form(county_client):
+    switched = county_client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    response = county_client.get("/")
+
+    assert switched.status_code == 302
+    html = response.content.decode()
+    assert '<html lang="en">' in html
+    assert COUNTY_HOME_EN in html
+    assert COUNTY_HOME_ZH not in html
+
+
+def test_suspended_county_page_follows_the_browser_language(in_public, county):
+    # A fresh row: the session's `county` object must keep its status for other tests.
+    county_suspend(county=County.objects.get(pk=county.pk))
+    client = SchemaKeepingClient(HTTP_HOST=host_of(county))
+
+    chinese = client.get("/")
+    english = client.get("/", HTTP_ACCEPT_LANGUAGE="en")
+
+    assert chinese.status_code == english.status_code == 503
+    assert "安吉县商城暂停服务" in chinese.content.decode()
+    assert "The 安吉县 store is temporarily closed" in english.content.decode()
+    assert "暂停服务" not in english.content.decode()
+
+
+def test_unknown_host_page_follows_the_browser_language(db):
+    client = Client(HTTP_HOST="nowhere.localhost")
+
+    chinese = client.get("/")
+    english = client.get("/", HTTP_ACCEPT_LANGUAGE="en")
+
+    assert chinese.status_code == english.status_code == 404
+    assert "找不到该网站" in chinese.content.decode()
+    assert "Site not found" in english.content.decode()
+    assert '<html lang="en">' in english.content.decode()
+
+
+# ------------------------------------------------------------------------------
+# Time zone
+# ------------------------------------------------------------------------------
+def test_times_are_shown_in_china_standard_time():
+    noon_utc = datetime(2026, 6, 1, 4, 0, tzinfo=UTC)
+
+    assert settings.TIME_ZONE == "Asia/Shanghai"
+    assert settings.USE_TZ is True
+    assert timezone.get_current_timezone_name() == "Asia/Shanghai"
+    assert timezone.localtime(noon_utc).hour == 12

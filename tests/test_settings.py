@@ -1,0 +1,69 @@
+"""Settings modules: production passes Django's deploy checklist; every module loads."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def _manage(*args: str, **env: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=REPO,
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_production_settings_pass_check_deploy_without_warnings():
+    result = _manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DJANGO_SETTINGS_MODULE="config.settings.production",
+        SECRET_KEY="x7#kq2!pz9w" * 6,
+        ALLOWED_HOSTS=".fengshou.example.cn,fengshou.example.cn",
+    )
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_production_settings_refuse_to_start_without_a_secret_key():
+    env = {k: v for k, v in os.environ.items() if k != "SECRET_KEY"}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=REPO,
+        env={**env, "DJANGO_SETTINGS_MODULE": "config.settings.production", "SECRET_KEY": ""},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set in production" in result.stderr
+
+
+@pytest.mark.parametrize("module", ["dev", "test"])
+def test_settings_modules_pass_check(module):
+    result = _manage("check", DJANGO_SETTINGS_MODULE=f"config.settings.{module}")
+
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_settings_read_the_environment(settings):
+    assert settings.TIME_ZONE == "Asia/Shanghai"
+    assert settings.LANGUAGE_CODE == "zh-hans"
+    assert settings.DEFAULT_AUTO_FIELD == "django.db.models.BigAutoField"
+    assert settings.FENGSHOU_BASE_DOMAIN == os.environ.get("FENGSHOU_BASE_DOMAIN", "localhost")
+    for alias in settings.CACHES.values():
+        assert alias["KEY_FUNCTION"] == "django_tenants.cache.make_key"
