@@ -64,6 +64,6 @@ def test_settings_read_the_environment(settings):
     assert settings.TIME_ZONE == "Asia/Shanghai"
     assert settings.LANGUAGE_CODE == "zh-hans"
     assert settings.DEFAULT_AUTO_FIELD == "django.db.models.BigAutoField"
-    assert settings.FENGSHOU_BASE_DOMAIN == os.environ.get("FENGSHOU_BASE_DOMAIN", "localhost")
+    assert os.environ.get("FENGSHOU_BASE_DOMAIN", "localhost") == settings.FENGSHOU_BASE_DOMAIN
     for alias in settings.CACHES.values():
         assert alias["KEY_FUNCTION"] == "django_tenants.cache.make_key"
