@@ -1,0 +1,440 @@
+"""What tenancy costs a request: a trivial view on a county host vs the same view without tenancy.
+
+Two gunicorn servers run side by side in one run, identical but for one setting module:
+- county: bench.settings_county, the product's middleware (hub.middleware.CountyMiddleware maps
+  the host to its county, set_tenant) with the trivial view of bench/urls_trivial.py;
+- bare: bench.settings_bare, the same minus CountyMiddleware, so the connection stays on public.
+Both: DEBUG=False, persistent connections as configured in settings, sync workers, the same
+worker count, pinned to CPU 0 when `taskset` exists; the load generator (wrk, installed with
+apt-get when missing and run as root; else a bounded Python client) runs on CPU 1, loopback
+only, with the county's Host header for both. The targets alternate over several rounds so
+machine noise hits both; it prints each median requests/s and county / bare (target >= 0.7;
+reference: stock django-tenants 0.04 without persistent connections, 0.25 with; host cache +
+skipped SET search_path ~0.75-0.79).
+
+Every response under load is checked: the view answers with connection.schema_name, which must
+be the county's schema on the county server and `public` on the bare one. Before the load, the
+SQL statements per request after warm-up are counted in process (every psycopg execute,
+including health checks and SET search_path): a trivial view should cost none.
+
+It uses its own database `fengshou_bench` (created with one county, dropped at the end; a
+database left by `bench/provisioning.py --keep` is reused and kept).
+
+    .venv/bin/python bench/tenant_overhead.py [--rounds 3] [--duration 5] [--workers 4]
+"""
+
+import argparse
+import contextlib
+import os
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.request
+import warnings
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+# The repo root (county_sites, farmers, ... and bench.*) instead of bench/, then platform/,
+# appended as manage.py does so the standard library's `platform` keeps winning.
+sys.path[0] = str(ROOT)
+sys.path.append(str(ROOT / "platform"))
+
+BENCH_DB = "fengshou_bench"
+BENCH_ENV = {
+    # Forced, not defaulted: this script must never touch the dev or test databases.
+    "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{BENCH_DB}",
+    "REDIS_URL": "redis://127.0.0.1:6379/13",
+    "CELERY_BROKER_URL": "redis://127.0.0.1:6379/13",
+    "CELERY_RESULT_BACKEND": "redis://127.0.0.1:6379/13",
+    "DEBUG": "0",
+    "LOG_LEVEL": "WARNING",
+}
+os.environ.update(BENCH_ENV)
+os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings_county"
+
+COUNTY_SLUG = "overhead"
+COUNTY_SCHEMA = "county_overhead"
+COUNTY_HOST = "overhead.localhost"
+PATH = "/trivial/"
+MAX_REQUESTS_PYTHON_CLIENT = 200_000
+
+T0 = time.perf_counter()
+
+
+def say(message: str) -> None:
+    print(f"[{time.perf_counter() - T0:6.1f}s] {message}", flush=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# The database and its county
+# ---------------------------------------------------------------------------------------------
+def admin_connect():
+    import psycopg
+
+    return psycopg.connect("postgres://postgres@127.0.0.1:5432/postgres", autocommit=True)
+
+
+def database_prepare() -> bool:
+    """Make sure fengshou_bench exists, is migrated and has the county. True if created here."""
+    with admin_connect() as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [BENCH_DB]).fetchone()
+        if not exists:
+            conn.execute(f'CREATE DATABASE "{BENCH_DB}"')
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from hub.models import County
+    from hub.services import county_create
+
+    if exists:
+        say(f"reusing database {BENCH_DB}; migrate_schemas")
+        call_command("migrate_schemas", interactive=False, verbosity=0)
+    else:
+        say(f"created database {BENCH_DB}; migrate_schemas --shared")
+        call_command("migrate_schemas", shared=True, interactive=False, verbosity=0)
+    if not County.objects.filter(slug=COUNTY_SLUG).exists():
+        say(f"creating county {COUNTY_SLUG} (template first if needed)")
+        county_create(code="339901", slug=COUNTY_SLUG, name="基准开销县", name_en="Overhead")
+    return not exists
+
+
+def database_drop() -> None:
+    from django.db import connections
+
+    connections.close_all()
+    with admin_connect() as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{BENCH_DB}" WITH (FORCE)')
+
+
+# ---------------------------------------------------------------------------------------------
+# SQL statements per request, in process
+# ---------------------------------------------------------------------------------------------
+def statements_per_request(requests: int = 20) -> dict[str, float]:
+    """Every psycopg execute (Django's queries, SET search_path, health-check pings) per
+    trivial request after warm-up, for both variants."""
+    import psycopg
+    from django.db import connections
+    from django.test import Client, override_settings
+
+    from bench import settings_bare
+
+    # WhiteNoise warns that STATIC_ROOT does not exist (no collectstatic needed here).
+    warnings.filterwarnings("ignore", message="No directory at")
+    counted = [0]
+    original = psycopg.Cursor.execute
+
+    def execute(self, *args, **kwargs):
+        counted[0] += 1
+        return original(self, *args, **kwargs)
+
+    results = {}
+    psycopg.Cursor.execute = execute
+    try:
+        for variant, overrides in (
+            ("county", {}),
+            ("bare", {"MIDDLEWARE": settings_bare.MIDDLEWARE}),
+        ):
+            connections["default"].set_schema_to_public()  # as a fresh worker starts
+            with override_settings(**overrides):
+                client = Client(HTTP_HOST=COUNTY_HOST)
+                expected = COUNTY_SCHEMA if variant == "county" else "public"
+                for _ in range(3):  # warm-up: host lookup, connection, search_path
+                    client.get(PATH)
+                counted[0] = 0
+                for _ in range(requests):
+                    response = client.get(PATH)
+                    assert response.content.decode() == expected, response.content
+                results[variant] = counted[0] / requests
+    finally:
+        psycopg.Cursor.execute = original
+        connections.close_all()
+    return results
+
+
+# ---------------------------------------------------------------------------------------------
+# Servers
+# ---------------------------------------------------------------------------------------------
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def pinned(cpu: int, command: list[str]) -> list[str]:
+    if shutil.which("taskset") and (os.cpu_count() or 1) >= 2:
+        return ["taskset", "-c", str(cpu), *command]
+    return command
+
+
+def fetch(port: int, host: str) -> tuple[int, str]:
+    request = urllib.request.Request(f"http://127.0.0.1:{port}{PATH}", headers={"Host": host})
+    try:
+        with urllib.request.urlopen(request, timeout=5) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, ""
+
+
+class Server:
+    def __init__(self, name: str, settings_module: str, workers: int, log_dir: Path):
+        self.name = name
+        self.port = free_port()
+        self.log = log_dir / f"gunicorn-{name}.log"
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": settings_module,
+            "PYTHONPATH": f"{ROOT}{os.pathsep}{ROOT / 'platform'}",
+        }
+        command = [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "config.wsgi:application",
+            f"--bind=127.0.0.1:{self.port}",
+            f"--workers={workers}",
+            "--worker-class=sync",
+            f"--chdir={ROOT}",
+            "--log-level=warning",
+            f"--error-logfile={self.log}",
+        ]
+        self.process = subprocess.Popen(
+            pinned(0, command), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+
+    def wait_ready(self, timeout: float = 60) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                sys.exit(f"gunicorn {self.name} exited:\n{self.log.read_text()}")
+            with contextlib.suppress(OSError):
+                fetch(self.port, COUNTY_HOST)
+                return
+            time.sleep(0.3)
+        sys.exit(f"gunicorn {self.name} not ready after {timeout} s")
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+# ---------------------------------------------------------------------------------------------
+# Load generators
+# ---------------------------------------------------------------------------------------------
+WRK_CHECK_LUA = """
+local threads = {}
+function setup(thread) table.insert(threads, thread) end
+function init(args) expected = args[1]; ok = 0; bad = 0 end
+function response(status, headers, body)
+  if status == 200 and body == expected then ok = ok + 1 else bad = bad + 1 end
+end
+function done(summary, latency, requests)
+  local o, b = 0, 0
+  for _, t in ipairs(threads) do o = o + t:get("ok"); b = b + t:get("bad") end
+  io.write(string.format("CHECK ok=%d bad=%d\\n", o, b))
+end
+"""
+
+
+def wrk_ensure() -> str | None:
+    found = shutil.which("wrk")
+    if found or os.geteuid() != 0 or not shutil.which("apt-get"):
+        return found
+    say("installing wrk (apt-get)")
+    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    subprocess.run(["apt-get", "update"], env=env, check=False, **quiet)
+    subprocess.run(["apt-get", "install", "-y", "wrk"], env=env, check=False, **quiet)
+    return shutil.which("wrk")
+
+
+class Load:
+    """One measurement: requests/s, and responses checked (ok, bad), socket errors."""
+
+    def __init__(self, rps: float, ok: int, bad: int, errors: str = ""):
+        self.rps, self.ok, self.bad, self.errors = rps, ok, bad, errors
+
+
+def load_wrk(wrk: str, port: int, expected: str, seconds: float, connections: int, lua: Path):
+    command = [
+        wrk,
+        "-t1",
+        f"-c{connections}",
+        f"-d{seconds}s",
+        "-H",
+        f"Host: {COUNTY_HOST}",
+        "-s",
+        str(lua),
+        f"http://127.0.0.1:{port}{PATH}",
+        "--",
+        expected,
+    ]
+    done = subprocess.run(pinned(1, command), capture_output=True, text=True, timeout=seconds + 60)
+    rps = re.search(r"Requests/sec:\s+([\d.]+)", done.stdout)
+    check = re.search(r"CHECK ok=(\d+) bad=(\d+)", done.stdout)
+    if done.returncode != 0 or not rps or not check:
+        sys.exit(f"wrk failed:\n{done.stdout}\n{done.stderr}")
+    errors = re.search(r"Socket errors: (.*)", done.stdout)
+    return Load(
+        float(rps.group(1)),
+        int(check.group(1)),
+        int(check.group(2)),
+        errors.group(1) if errors else "",
+    )
+
+
+def load_python(port: int, expected: str, seconds: float, connections: int) -> Load:
+    """Fallback: threads of http.client on loopback, bounded in time and count."""
+    import http.client
+
+    counts = {"ok": 0, "bad": 0}
+    lock = threading.Lock()
+    deadline = time.monotonic() + seconds
+
+    def worker():
+        ok = bad = 0
+        while time.monotonic() < deadline and ok + bad < MAX_REQUESTS_PYTHON_CLIENT // connections:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+            try:
+                conn.request("GET", PATH, headers={"Host": COUNTY_HOST})
+                response = conn.getresponse()
+                body = response.read().decode()
+                if response.status == 200 and body == expected:
+                    ok += 1
+                else:
+                    bad += 1
+            except OSError:
+                bad += 1
+            finally:
+                conn.close()
+        with lock:
+            counts["ok"] += ok
+            counts["bad"] += bad
+
+    start = time.monotonic()
+    threads = [threading.Thread(target=worker) for _ in range(connections)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.monotonic() - start
+    return Load((counts["ok"] + counts["bad"]) / elapsed, counts["ok"], counts["bad"])
+
+
+# ---------------------------------------------------------------------------------------------
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--duration", type=float, default=5, help="seconds per measurement")
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn sync workers")
+    parser.add_argument("--connections", type=int, default=8, help="concurrent client connections")
+    parser.add_argument("--python-client", action="store_true", help="do not use wrk")
+    parser.add_argument("--keep", action="store_true", help=f"keep the {BENCH_DB} database")
+    args = parser.parse_args()
+
+    created = database_prepare()
+    servers: list[Server] = []
+    try:
+        statements = statements_per_request()
+        say(
+            "SQL statements per trivial request after warm-up (in process): "
+            f"county {statements['county']:g}, bare {statements['bare']:g}"
+        )
+        wrk = None if args.python_client else wrk_ensure()
+        say(f"load generator: {'wrk' if wrk else 'Python threads + http.client'}")
+
+        log_dir = Path(tempfile.mkdtemp(prefix="fengshou-bench-"))
+        lua = log_dir / "check.lua"
+        lua.write_text(WRK_CHECK_LUA)
+        targets = {"county": COUNTY_SCHEMA, "bare": "public"}
+        servers = [
+            Server("county", "bench.settings_county", args.workers, log_dir),
+            Server("bare", "bench.settings_bare", args.workers, log_dir),
+        ]
+        for server in servers:
+            server.wait_ready()
+        ports = {server.name: server.port for server in servers}
+        say(f"gunicorn up: county on :{ports['county']}, bare on :{ports['bare']}")
+
+        # Routing sanity: the county server is tenant-aware, the bare one is not.
+        checks = {
+            "county server, county host": (
+                fetch(ports["county"], COUNTY_HOST),
+                (200, COUNTY_SCHEMA),
+            ),
+            "county server, unknown host": (fetch(ports["county"], "nowhere.localhost")[0], 404),
+            "bare server, county host": (fetch(ports["bare"], COUNTY_HOST), (200, "public")),
+        }
+        for what, (got, wanted) in checks.items():
+            if got != wanted:
+                sys.exit(f"{what}: got {got!r}, wanted {wanted!r}")
+        say("routing checked: county host -> county_overhead, unknown host -> 404, bare -> public")
+
+        def measure(name: str, seconds: float) -> Load:
+            if wrk:
+                return load_wrk(wrk, ports[name], targets[name], seconds, args.connections, lua)
+            return load_python(ports[name], targets[name], seconds, args.connections)
+
+        for name in targets:
+            measure(name, 2)
+        say("warmed up both servers (2 s each)")
+
+        results: dict[str, list[Load]] = {"county": [], "bare": []}
+        for run in range(1, args.rounds + 1):
+            order = ["county", "bare"] if run % 2 else ["bare", "county"]
+            for name in order:
+                load = measure(name, args.duration)
+                results[name].append(load)
+                extra = f", socket errors: {load.errors}" if load.errors else ""
+                say(
+                    f"round {run}/{args.rounds} {name:6} {load.rps:8.1f} req/s "
+                    f"(checked {load.ok} ok, {load.bad} wrong{extra})"
+                )
+    finally:
+        for server in servers:
+            server.stop()
+        if created and not args.keep:
+            say(f"dropping database {BENCH_DB}")
+            database_drop()
+        else:
+            say(f"kept database {BENCH_DB}")
+
+    medians = {
+        name: statistics.median(load.rps for load in loads) for name, loads in results.items()
+    }
+    wrong = sum(load.bad for loads in results.values() for load in loads)
+    checked = sum(load.ok + load.bad for loads in results.values() for load in loads)
+    print()
+    print(
+        f"setup: gunicorn sync x{args.workers} per server"
+        f"{', CPU 0' if pinned(0, []) else ''}; {'wrk -t1' if wrk else 'Python client'} "
+        f"-c{args.connections}{' on CPU 1' if pinned(1, []) else ''}; "
+        f"{args.rounds} rounds x {args.duration:g} s, alternating"
+    )
+    for name, loads in results.items():
+        rounds = ", ".join(f"{load.rps:.0f}" for load in loads)
+        label = f"{name} ({'county host, tenancy' if name == 'county' else 'tenancy bypassed'})"
+        print(f"{label:38} median {medians[name]:8.1f} req/s ({rounds})")
+    print(f"county / bare: {medians['county'] / medians['bare']:.3f} (target >= 0.7)")
+    print(f"responses checked under load: {checked}, from the wrong schema or not 200: {wrong}")
+    print(
+        "SQL statements per trivial request after warm-up: "
+        f"county {statements['county']:g}, bare {statements['bare']:g}"
+    )
+    if wrong:
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
