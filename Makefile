@@ -56,3 +56,4 @@ test-fast: venv messages
 bench: setup
 	$(PY) bench/provisioning.py
 	$(PY) bench/tenant_overhead.py
+	$(PY) bench/photos.py

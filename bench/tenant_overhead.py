@@ -7,10 +7,12 @@ Two gunicorn servers run side by side in one run, identical but for one setting 
 Both: DEBUG=False, persistent connections as configured in settings, sync workers, the same
 worker count, pinned to CPU 0 when `taskset` exists; the load generator (wrk, installed with
 apt-get when missing and run as root; else a bounded Python client) runs on CPU 1, loopback
-only, with the county's Host header for both. The targets alternate over several rounds so
-machine noise hits both; it prints each median requests/s and county / bare (target >= 0.7;
-reference: stock django-tenants 0.04 without persistent connections, 0.25 with; host cache +
-skipped SET search_path ~0.75-0.79).
+only, with the county's Host header for both. The targets alternate over many short rounds
+so machine noise hits both; it prints each median requests/s, county / bare of the medians
+(target >= 0.7; reference: stock django-tenants 0.04 without persistent connections, 0.25 with;
+host cache + skipped SET search_path ~0.75-0.79) and of each round's pair, and, as a figure a
+busy shared machine disturbs far less, requests per second of the servers' own CPU time
+(/proc) for each and their ratio.
 
 Every response under load is checked: the view answers with connection.schema_name, which must
 be the county's schema on the county server and `public` on the bare one. Before the load, the
@@ -20,7 +22,7 @@ including health checks and SET search_path): a trivial view should cost none.
 It uses its own database `fengshou_bench` (created with one county, dropped at the end; a
 database left by `bench/provisioning.py --keep` is reused and kept).
 
-    .venv/bin/python bench/tenant_overhead.py [--rounds 3] [--duration 5] [--workers 4]
+    .venv/bin/python bench/tenant_overhead.py [--rounds 10] [--duration 3] [--workers 4] [--keep]
 """
 
 import argparse
@@ -81,12 +83,17 @@ def admin_connect():
     return psycopg.connect("postgres://postgres@127.0.0.1:5432/postgres", autocommit=True)
 
 
-def database_prepare() -> bool:
-    """Make sure fengshou_bench exists, is migrated and has the county. True if created here."""
+def database_create() -> bool:
+    """Create fengshou_bench unless it exists. True if created here."""
     with admin_connect() as conn:
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [BENCH_DB]).fetchone()
-        if not exists:
-            conn.execute(f'CREATE DATABASE "{BENCH_DB}"')
+        if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [BENCH_DB]).fetchone():
+            return False
+        conn.execute(f'CREATE DATABASE "{BENCH_DB}"')
+        return True
+
+
+def database_prepare(*, exists: bool) -> None:
+    """Migrate fengshou_bench and give it the county."""
     import django
 
     django.setup()
@@ -104,7 +111,6 @@ def database_prepare() -> bool:
     if not County.objects.filter(slug=COUNTY_SLUG).exists():
         say(f"creating county {COUNTY_SLUG} (template first if needed)")
         county_create(code="339901", slug=COUNTY_SLUG, name="基准开销县", name_en="Overhead")
-    return not exists
 
 
 def database_drop() -> None:
@@ -118,14 +124,16 @@ def database_drop() -> None:
 # ---------------------------------------------------------------------------------------------
 # SQL statements per request, in process
 # ---------------------------------------------------------------------------------------------
-def statements_per_request(requests: int = 20) -> dict[str, float]:
-    """Every psycopg execute (Django's queries, SET search_path, health-check pings) per
-    trivial request after warm-up, for both variants."""
+def statements_per_request(requests: int = 20) -> dict[str, tuple[int, float]]:
+    """Every psycopg execute (Django's queries, SET search_path, health-check pings) on the
+    first trivial request of a fresh process (which shows the counting works) and per request
+    after warm-up, for both variants: {variant: (first, after warm-up)}."""
     import psycopg
     from django.db import connections
     from django.test import Client, override_settings
 
     from bench import settings_bare
+    from hub.host_cache import host_cache_clear
 
     # WhiteNoise warns that STATIC_ROOT does not exist (no collectstatic needed here).
     warnings.filterwarnings("ignore", message="No directory at")
@@ -143,21 +151,34 @@ def statements_per_request(requests: int = 20) -> dict[str, float]:
             ("county", {}),
             ("bare", {"MIDDLEWARE": settings_bare.MIDDLEWARE}),
         ):
-            connections["default"].set_schema_to_public()  # as a fresh worker starts
+            # As a fresh worker starts: no connection, public schema, empty host cache.
+            connections.close_all()
+            connections["default"].set_schema_to_public()
+            host_cache_clear()
             with override_settings(**overrides):
                 client = Client(HTTP_HOST=COUNTY_HOST)
                 expected = COUNTY_SCHEMA if variant == "county" else "public"
-                for _ in range(3):  # warm-up: host lookup, connection, search_path
+                counted[0] = 0
+                client.get(PATH)
+                first = counted[0]
+                for _ in range(2):
                     client.get(PATH)
                 counted[0] = 0
                 for _ in range(requests):
                     response = client.get(PATH)
                     assert response.content.decode() == expected, response.content
-                results[variant] = counted[0] / requests
+                results[variant] = (first, counted[0] / requests)
     finally:
         psycopg.Cursor.execute = original
         connections.close_all()
     return results
+
+
+def statements_text(statements: dict[str, tuple[int, float]]) -> str:
+    return "; ".join(
+        f"{variant}: {first} on a fresh process's first request, {steady:g} per request after"
+        for variant, (first, steady) in statements.items()
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -219,6 +240,22 @@ class Server:
             time.sleep(0.3)
         sys.exit(f"gunicorn {self.name} not ready after {timeout} s")
 
+    def cpu_seconds(self) -> float:
+        """User + system CPU time of the master and its workers so far (Linux /proc)."""
+        pids = [self.process.pid]
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit():
+                with contextlib.suppress(OSError):
+                    fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+                    if int(fields[1]) == self.process.pid:
+                        pids.append(int(entry.name))
+        ticks = 0
+        for pid in pids:
+            with contextlib.suppress(OSError):
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                ticks += int(fields[11]) + int(fields[12])
+        return ticks / os.sysconf("SC_CLK_TCK")
+
     def stop(self) -> None:
         if self.process.poll() is None:
             self.process.terminate()
@@ -260,10 +297,12 @@ def wrk_ensure() -> str | None:
 
 
 class Load:
-    """One measurement: requests/s, and responses checked (ok, bad), socket errors."""
+    """One measurement: requests/s, responses checked (ok, bad), socket errors, and the
+    requests served per second of the server's own CPU time (set by measure())."""
 
     def __init__(self, rps: float, ok: int, bad: int, errors: str = ""):
         self.rps, self.ok, self.bad, self.errors = rps, ok, bad, errors
+        self.per_cpu_second = 0.0
 
 
 def load_wrk(wrk: str, port: int, expected: str, seconds: float, connections: int, lua: Path):
@@ -322,39 +361,44 @@ def load_python(port: int, expected: str, seconds: float, connections: int) -> L
             counts["ok"] += ok
             counts["bad"] += bad
 
-    start = time.monotonic()
-    threads = [threading.Thread(target=worker) for _ in range(connections)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    elapsed = time.monotonic() - start
+    # On CPU 1 like wrk: threads inherit the affinity of the thread that starts them.
+    affinity = os.sched_getaffinity(0)
+    if pinned(1, []):
+        os.sched_setaffinity(0, {1})
+    try:
+        start = time.monotonic()
+        threads = [threading.Thread(target=worker) for _ in range(connections)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        elapsed = time.monotonic() - start
+    finally:
+        os.sched_setaffinity(0, affinity)
     return Load((counts["ok"] + counts["bad"]) / elapsed, counts["ok"], counts["bad"])
 
 
 # ---------------------------------------------------------------------------------------------
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--duration", type=float, default=5, help="seconds per measurement")
+    parser.add_argument("--rounds", type=int, default=10)
+    parser.add_argument("--duration", type=float, default=3, help="seconds per measurement")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn sync workers")
     parser.add_argument("--connections", type=int, default=8, help="concurrent client connections")
     parser.add_argument("--python-client", action="store_true", help="do not use wrk")
     parser.add_argument("--keep", action="store_true", help=f"keep the {BENCH_DB} database")
     args = parser.parse_args()
 
-    created = database_prepare()
+    created = database_create()
     servers: list[Server] = []
+    log_dir = Path(tempfile.mkdtemp(prefix="fengshou-bench-"))
     try:
+        database_prepare(exists=not created)
         statements = statements_per_request()
-        say(
-            "SQL statements per trivial request after warm-up (in process): "
-            f"county {statements['county']:g}, bare {statements['bare']:g}"
-        )
+        say(f"SQL statements (in process): {statements_text(statements)}")
         wrk = None if args.python_client else wrk_ensure()
         say(f"load generator: {'wrk' if wrk else 'Python threads + http.client'}")
 
-        log_dir = Path(tempfile.mkdtemp(prefix="fengshou-bench-"))
         lua = log_dir / "check.lua"
         lua.write_text(WRK_CHECK_LUA)
         targets = {"county": COUNTY_SCHEMA, "bare": "public"}
@@ -381,10 +425,17 @@ def main() -> None:
                 sys.exit(f"{what}: got {got!r}, wanted {wanted!r}")
         say("routing checked: county host -> county_overhead, unknown host -> 404, bare -> public")
 
+        by_name = {server.name: server for server in servers}
+
         def measure(name: str, seconds: float) -> Load:
+            cpu_before = by_name[name].cpu_seconds()
             if wrk:
-                return load_wrk(wrk, ports[name], targets[name], seconds, args.connections, lua)
-            return load_python(ports[name], targets[name], seconds, args.connections)
+                load = load_wrk(wrk, ports[name], targets[name], seconds, args.connections, lua)
+            else:
+                load = load_python(ports[name], targets[name], seconds, args.connections)
+            cpu = by_name[name].cpu_seconds() - cpu_before
+            load.per_cpu_second = (load.ok + load.bad) / cpu if cpu > 0 else 0.0
+            return load
 
         for name in targets:
             measure(name, 2)
@@ -398,12 +449,14 @@ def main() -> None:
                 results[name].append(load)
                 extra = f", socket errors: {load.errors}" if load.errors else ""
                 say(
-                    f"round {run}/{args.rounds} {name:6} {load.rps:8.1f} req/s "
+                    f"round {run}/{args.rounds} {name:6} {load.rps:8.1f} req/s, "
+                    f"{load.per_cpu_second:6.0f} per server CPU-s "
                     f"(checked {load.ok} ok, {load.bad} wrong{extra})"
                 )
     finally:
         for server in servers:
             server.stop()
+        shutil.rmtree(log_dir, ignore_errors=True)
         if created and not args.keep:
             say(f"dropping database {BENCH_DB}")
             database_drop()
@@ -413,25 +466,36 @@ def main() -> None:
     medians = {
         name: statistics.median(load.rps for load in loads) for name, loads in results.items()
     }
+    paired = [c.rps / b.rps for c, b in zip(results["county"], results["bare"], strict=True)]
+    per_cpu = {
+        name: statistics.median(load.per_cpu_second for load in loads)
+        for name, loads in results.items()
+    }
     wrong = sum(load.bad for loads in results.values() for load in loads)
     checked = sum(load.ok + load.bad for loads in results.values() for load in loads)
     print()
     print(
         f"setup: gunicorn sync x{args.workers} per server"
-        f"{', CPU 0' if pinned(0, []) else ''}; {'wrk -t1' if wrk else 'Python client'} "
+        f"{' on CPU 0' if pinned(0, []) else ''}; {'wrk -t1' if wrk else 'Python client'} "
         f"-c{args.connections}{' on CPU 1' if pinned(1, []) else ''}; "
         f"{args.rounds} rounds x {args.duration:g} s, alternating"
     )
     for name, loads in results.items():
         rounds = ", ".join(f"{load.rps:.0f}" for load in loads)
-        label = f"{name} ({'county host, tenancy' if name == 'county' else 'tenancy bypassed'})"
-        print(f"{label:38} median {medians[name]:8.1f} req/s ({rounds})")
-    print(f"county / bare: {medians['county'] / medians['bare']:.3f} (target >= 0.7)")
-    print(f"responses checked under load: {checked}, from the wrong schema or not 200: {wrong}")
+        label = f"{name} ({'county host, tenancy' if name == 'county' else 'tenancy bypassed'}):"
+        print(f"{label:36} median {medians[name]:7.1f} req/s ({rounds})")
+    print(f"county / bare, medians: {medians['county'] / medians['bare']:.3f} (target >= 0.7)")
     print(
-        "SQL statements per trivial request after warm-up: "
-        f"county {statements['county']:g}, bare {statements['bare']:g}"
+        f"county / bare, per round: median {statistics.median(paired):.3f} "
+        f"({', '.join(f'{ratio:.2f}' for ratio in paired)})"
     )
+    print(
+        "requests per second of server CPU (less sensitive to a noisy machine): "
+        f"county {per_cpu['county']:.0f}, bare {per_cpu['bare']:.0f}, "
+        f"ratio {per_cpu['county'] / per_cpu['bare']:.3f}"
+    )
+    print(f"responses checked under load: {checked}, from the wrong schema or not 200: {wrong}")
+    print(f"SQL statements: {statements_text(statements)}")
     if wrong:
         sys.exit(1)
 

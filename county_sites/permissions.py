@@ -20,7 +20,21 @@ COLLECTION_CODENAMES = (
     ("wagtaildocs", "change_document"),
     ("wagtaildocs", "choose_document"),
 )
-MODEL_PERMISSIONS = (("wagtailadmin", "access_admin"),)
+MODEL_PERMISSIONS = (
+    ("wagtailadmin", "access_admin"),
+    # Sellers and the listing review queue (farmers/wagtail_hooks.py). No delete: sellers and
+    # listings carry orders and a moderation log; they are delisted, never deleted.
+    ("farmers", "view_seller"),
+    ("farmers", "add_seller"),
+    ("farmers", "change_seller"),
+    ("farmers", "view_listing"),
+    ("farmers", "change_listing"),
+    ("farmers", "moderate_listing"),
+    # Village service points (service_points/wagtail_hooks.py).
+    ("service_points", "view_servicepoint"),
+    ("service_points", "add_servicepoint"),
+    ("service_points", "change_servicepoint"),
+)
 
 
 def county_operator_group_ensure() -> Group:

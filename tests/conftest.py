@@ -12,6 +12,15 @@ from tests.fixtures.counties import (  # noqa: F401  (fixtures)
     other_county,
     other_county_client,
 )
+from tests.fixtures.farmers import (  # noqa: F401  (fixtures)
+    approved_listing,
+    draft_listing,
+    operator,
+    other_seller,
+    seller,
+    submitted_listing,
+)
+from tests.fixtures.i18n import compiled_messages  # noqa: F401  (fixture)
 
 
 @pytest.fixture(autouse=True)

@@ -24,7 +24,7 @@ ZH_PO = LOCALE_DIR / "zh_Hans" / "LC_MESSAGES" / "django.po"
 PLACEHOLDER = re.compile(r"%\(\w+\)[sd]")
 
 PORTAL_ZH, PORTAL_EN = "选择您所在的县", "Choose your county"
-COUNTY_HOME_ZH, COUNTY_HOME_EN = "欢迎来到安吉县丰收购", "Welcome to 安吉县 on Fengshou"
+COUNTY_HOME_ZH, COUNTY_HOME_EN = "欢迎来到安吉县丰收购", "Welcome to Anji County on Fengshou"
 SET_LANGUAGE_FORM = 'action="/i18n/setlang/"'
 
 

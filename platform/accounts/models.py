@@ -66,7 +66,9 @@ class SmsCode(models.Model):
         verbose_name = _("短信验证码")
         verbose_name_plural = _("短信验证码")
         indexes = [
-            models.Index(fields=["mobile", "purpose", "-created_at"], name="accounts_smscode_mobile"),
+            models.Index(
+                fields=["mobile", "purpose", "-created_at"], name="accounts_smscode_mobile"
+            ),
             models.Index(fields=["request_ip", "-created_at"], name="accounts_smscode_ip"),
         ]
         constraints = [

@@ -1,10 +1,58 @@
-"""Writes for users, in whichever schema is current (a county's, or public for province staff)."""
+"""Writes for users, in whichever schema is current (a county's, or public for province staff).
 
+Phone login (sellers and residents): sms_code_request sends a 6-digit code by SMS,
+sms_code_verify spends it and returns the county's user for that mobile. Staff sign in with a
+password in the Wagtail admin instead.
+"""
+
+import hmac
+import re
+import secrets
+from datetime import timedelta
+from functools import partial
+
+from django.conf import settings
 from django.contrib.auth.models import Group
-from django.db import transaction
+from django.db import connection, transaction
+from django.utils import timezone, translation
+from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext_lazy as _
 
-from accounts.models import User
+from accounts.models import SmsCode, SmsOutbox, User
+from accounts.selectors import sms_code_request_wait_seconds
+from accounts.sms import SmsBackendError, sms_backend_get
+from config.errors import ApplicationError
 from county_sites.permissions import COUNTY_OPERATORS_GROUP
+
+MOBILE_INVALID = _("请输入11位中国大陆手机号码。")
+SMS_THROTTLED = _("验证码发送过于频繁，请 %(seconds)s 秒后再试。")
+SMS_CODE_MISSING = _("请先获取短信验证码。")
+SMS_CODE_WRONG = _("验证码不正确，还可以再试 %(remaining)s 次。")
+SMS_CODE_EXPIRED = _("验证码已过期，请重新获取。")
+SMS_CODE_USED = _("验证码已使用，请重新获取。")
+SMS_CODE_TOO_MANY_ATTEMPTS = _("验证码错误次数过多，已失效，请重新获取。")
+USER_INACTIVE = _("该账户已停用，请联系县运营人员。")
+STAFF_USE_PASSWORD = _("工作人员请在管理后台使用密码登录。")
+# Sent in Chinese whatever the page language: providers in China only deliver pre-approved
+# Chinese templates.
+SMS_LOGIN_TEXT = _("【丰收】您的登录验证码是 %(code)s，%(minutes)s 分钟内有效，请勿告诉他人。")
+
+SMS_CODE_LIFETIME = timedelta(minutes=5)
+SMS_CODE_MAX_ATTEMPTS = 5
+SMS_CODE_DIGITS = 6
+
+MOBILE_PATTERN = re.compile(r"1[3-9]\d{9}")
+# What people type around the number: spaces, dashes, dots and a +86 / 0086 country prefix.
+MOBILE_NOISE = re.compile(r"[\s\-.()]")
+MOBILE_COUNTRY_PREFIX = re.compile(r"^(?:\+?86|0086)(?=1\d{10}$)")
+
+
+class SmsThrottledError(ApplicationError):
+    """A refusal that waiting fixes: views answer 429, with Retry-After when it is known."""
+
+    def __init__(self, message, *, field: str | None = None, retry_after: int | None = None):
+        super().__init__(message, field=field)
+        self.retry_after = retry_after
 
 
 @transaction.atomic
@@ -30,3 +78,186 @@ def user_create_province_staff(*, username: str, password: str) -> User:
     user.full_clean()
     user.save()
     return user
+
+
+@transaction.atomic
+def user_create_resident(*, mobile: str) -> User:
+    """A resident who signed in by SMS for the first time: no email, no usable password."""
+    username, suffix = mobile, 1
+    while User.objects.filter(username=username).exists():
+        suffix += 1
+        username = f"{mobile}-{suffix}"
+    user = User(username=username, mobile=mobile)
+    user.set_unusable_password()
+    user.full_clean()
+    user.save()
+    return user
+
+
+def mobile_normalize(*, mobile: str) -> str:
+    """The 11-digit mainland mobile number in what was typed, or MOBILE_INVALID."""
+    cleaned = MOBILE_COUNTRY_PREFIX.sub("", MOBILE_NOISE.sub("", mobile or ""))
+    if not MOBILE_PATTERN.fullmatch(cleaned):
+        raise ApplicationError(MOBILE_INVALID, field="mobile")
+    return cleaned
+
+
+def _sms_code_hash(*, salt: str, mobile: str, code: str) -> str:
+    # Keyed by SECRET_KEY: with only a database dump, a million guesses per row still need it.
+    return salted_hmac(
+        "accounts.SmsCode", f"{salt}:{mobile}:{code}", algorithm="sha256"
+    ).hexdigest()
+
+
+def _lock_mobile(mobile: str) -> None:
+    """Serialise code requests for one mobile in this county until the transaction ends, so
+    two simultaneous taps cannot both pass the throttle."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(hashtext('accounts.sms_code'), hashtext(%s))",
+            [f"{connection.schema_name}:{mobile}"],
+        )
+
+
+def _sms_deliver_queue(*, outbox_id: int, schema_name: str) -> None:
+    from accounts.tasks import sms_deliver
+
+    # The schema goes in the headers explicitly: tenant-schemas-celery would read the
+    # connection's schema at send time, and an on_commit callback may run after it changed.
+    sms_deliver.apply_async(args=(outbox_id, schema_name), headers={"_schema_name": schema_name})
+
+
+def sms_code_request(*, mobile: str, ip: str | None) -> SmsCode:
+    """Send a login code to `mobile` in the current county, unless a throttle says wait.
+
+    Creates the SmsCode (hashed) and the SmsOutbox row, and queues sms_deliver once committed.
+    """
+    mobile = mobile_normalize(mobile=mobile)
+    with transaction.atomic():
+        _lock_mobile(mobile)
+        now = timezone.now()
+        wait = sms_code_request_wait_seconds(mobile=mobile, ip=ip, now=now)
+        if wait:
+            raise SmsThrottledError(
+                SMS_THROTTLED % {"seconds": wait}, field="mobile", retry_after=wait
+            )
+
+        code = f"{secrets.randbelow(10**SMS_CODE_DIGITS):0{SMS_CODE_DIGITS}d}"
+        salt = secrets.token_hex(16)
+        sms_code = SmsCode(
+            mobile=mobile,
+            purpose=SmsCode.Purpose.LOGIN,
+            code_salt=salt,
+            code_hash=_sms_code_hash(salt=salt, mobile=mobile, code=code),
+            request_ip=ip or None,
+            created_at=now,
+            expires_at=now + SMS_CODE_LIFETIME,
+        )
+        sms_code.full_clean()
+        sms_code.save()
+
+        with translation.override(settings.LANGUAGE_CODE):
+            text = str(
+                SMS_LOGIN_TEXT
+                % {"code": code, "minutes": int(SMS_CODE_LIFETIME.total_seconds() // 60)}
+            )
+        outbox = SmsOutbox(mobile=mobile, text=text, created_at=now)
+        outbox.full_clean()
+        outbox.save()
+
+        transaction.on_commit(
+            partial(_sms_deliver_queue, outbox_id=outbox.pk, schema_name=connection.schema_name)
+        )
+    return sms_code
+
+
+def _user_may_sign_in_by_sms(user: User) -> str | None:
+    """The refusal for this user, if any. Anyone who can reach an admin keeps to passwords:
+    an SMS code must never be a way round an operator's password."""
+    if not user.is_active:
+        return USER_INACTIVE
+    if user.is_staff or user.is_superuser or user.has_perm("wagtailadmin.access_admin"):
+        return STAFF_USE_PASSWORD
+    return None
+
+
+def sms_code_verify(*, mobile: str, code: str) -> User:
+    """Spend the latest login code of `mobile` in the current county and return its user,
+    creating a resident on first sign-in.
+
+    Only the latest code counts. It is refused once used, expired, or after
+    SMS_CODE_MAX_ATTEMPTS wrong tries; wrong tries are counted even though the call raises
+    (the count is committed before the refusal is raised), so call this outside any atomic
+    block that the refusal would roll back.
+    """
+    mobile = mobile_normalize(mobile=mobile)
+    code = (code or "").strip()
+    refusal, throttled, user = None, False, None
+    with transaction.atomic():
+        sms_code = (
+            SmsCode.objects.select_for_update()
+            .filter(mobile=mobile, purpose=SmsCode.Purpose.LOGIN)
+            .order_by("-created_at", "-id")
+            .first()
+        )
+        now = timezone.now()
+        if sms_code is None:
+            refusal = SMS_CODE_MISSING
+        elif sms_code.used_at is not None:
+            refusal = SMS_CODE_USED
+        elif sms_code.attempts >= SMS_CODE_MAX_ATTEMPTS:
+            refusal, throttled = SMS_CODE_TOO_MANY_ATTEMPTS, True
+        elif sms_code.expires_at <= now:
+            refusal = SMS_CODE_EXPIRED
+        elif not hmac.compare_digest(
+            sms_code.code_hash,
+            _sms_code_hash(salt=sms_code.code_salt, mobile=mobile, code=code),
+        ):
+            sms_code.attempts += 1
+            sms_code.save(update_fields=["attempts"])
+            remaining = SMS_CODE_MAX_ATTEMPTS - sms_code.attempts
+            if remaining > 0:
+                refusal = SMS_CODE_WRONG % {"remaining": remaining}
+            else:
+                refusal, throttled = SMS_CODE_TOO_MANY_ATTEMPTS, True
+        else:
+            sms_code.used_at = now
+            sms_code.save(update_fields=["used_at"])
+            user = User.objects.filter(mobile=mobile).first() or user_create_resident(mobile=mobile)
+            refusal = _user_may_sign_in_by_sms(user)
+
+    if throttled:
+        raise SmsThrottledError(refusal, field="code")
+    if refusal is not None:
+        raise ApplicationError(refusal, field="code")
+    return user
+
+
+def sms_outbox_deliver(*, outbox_id: int) -> SmsOutbox:
+    """Send one outbox row through FENGSHOU_SMS_BACKEND, at most once.
+
+    The row stays locked while the provider is called, so a redelivered task waits and then
+    sees sent_at. A provider failure is recorded on the row and raised as SmsBackendError.
+    """
+    backend = sms_backend_get()
+    failure = None
+    with transaction.atomic():
+        outbox = SmsOutbox.objects.select_for_update().get(pk=outbox_id)
+        if outbox.sent_at is not None:
+            return outbox
+        outbox.backend = backend.path()
+        try:
+            backend.send(outbox.mobile, outbox.text)
+        except Exception as exc:  # a provider SDK may raise anything; record it, then retry
+            failure = exc
+            outbox.status = SmsOutbox.Status.FAILED
+            outbox.error = f"{type(exc).__name__}: {exc}"
+        else:
+            outbox.status = SmsOutbox.Status.SENT
+            outbox.sent_at = timezone.now()
+            outbox.error = ""
+        outbox.full_clean()
+        outbox.save()
+    if failure is not None:
+        raise SmsBackendError(outbox.error) from failure
+    return outbox

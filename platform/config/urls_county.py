@@ -9,6 +9,8 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("account/", include("accounts.urls")),
+    path("", include("farmers.urls")),
     # Wagtail's page serving comes last: it answers every other path.
     path("", include(wagtail_urls)),
 ]

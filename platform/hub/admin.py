@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from hub.forms import CountyCreateForm
-from hub.models import County, CountyDomain, CountyStats
+from hub.models import Category, County, CountyDomain, CountyStats
 from hub.services import county_create, county_reactivate, county_suspend
 
 
@@ -87,4 +87,25 @@ class CountyStatsAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    """The province taxonomy: county listings choose from the active categories."""
+
+    list_display = ("name", "name_en", "slug", "parent", "sort_order", "is_active")
+    list_filter = ("is_active", "parent")
+    list_editable = ("sort_order", "is_active")
+    search_fields = ("name", "name_en", "slug")
+    prepopulated_fields = {"slug": ("name_en",)}
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "parent":
+            # Two levels only: a parent is always a top-level category.
+            kwargs["queryset"] = Category.objects.filter(parent__isnull=True)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def has_delete_permission(self, request, obj=None):
+        # Listings in every county may point at a category: deactivate it instead.
         return False

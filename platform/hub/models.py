@@ -96,7 +96,7 @@ class CountyStats(models.Model):
 
     county = models.OneToOneField(County, on_delete=models.CASCADE, related_name="stats")
     users = models.PositiveIntegerField(_("注册用户"), default=0)
-    sellers = models.PositiveIntegerField(_("商户"), default=0)
+    sellers = models.PositiveIntegerField(_("卖家"), default=0)
     orders = models.PositiveIntegerField(_("订单"), default=0)
     sales_fen = models.BigIntegerField(_("销售额（分）"), default=0)
     pages = models.PositiveIntegerField(_("页面"), default=0)
@@ -108,3 +108,58 @@ class CountyStats(models.Model):
 
     def __str__(self):
         return f"{self.county}: {self.users}"
+
+
+class Category(models.Model):
+    """A province category for produce and goods, in at most two levels (蔬菜 > 叶菜).
+
+    Province staff edit them in the province admin (hub host /admin/ > 类目); county listings
+    point at them (farmers.Listing.category), so a category in use is never deleted: set it
+    inactive instead. Seeded with the DESIGN.md top level by migration 0003.
+    """
+
+    name = models.CharField(_("名称"), max_length=32)
+    name_en = models.CharField(_("英文名称"), max_length=64, blank=True)
+    slug = models.SlugField(_("标识"), max_length=64, unique=True)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("上级类目"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    sort_order = models.PositiveSmallIntegerField(_("排序"), default=0)
+    is_active = models.BooleanField(_("启用"), default=True)
+
+    class Meta:
+        verbose_name = _("类目")
+        verbose_name_plural = _("类目")
+        ordering = ["sort_order", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["parent", "name"],
+                nulls_distinct=False,
+                name="hub_category_name_unique_per_parent",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(parent=models.F("pk")), name="hub_category_not_own_parent"
+            ),
+        ]
+
+    def __str__(self):
+        if self.parent_id:
+            return f"{self.parent.name} > {self.name}"
+        return self.name
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if self.parent_id is None:
+            return
+        if self.pk and self.parent_id == self.pk:
+            raise ValidationError({"parent": _("类目不能是自己的上级。")})
+        if self.parent.parent_id is not None:
+            raise ValidationError({"parent": _("类目最多两级：上级类目必须是一级类目。")})
+        if self.pk and self.children.exists():
+            raise ValidationError({"parent": _("已有下级类目的类目不能再设上级。")})

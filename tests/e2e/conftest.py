@@ -2,9 +2,8 @@
 
 Why not pytest-django's `live_server`: it needs `transactional_db`, whose teardown truncates the
 public tables and with them the session's committed test counties (anji, chunan). The counties
-are committed already, so a plain server thread sees them; it is given database access only
-while a browser test runs, and the tests change nothing but a county's status, which they put
-back.
+are committed already, so a plain server thread sees them. The tests change nothing but a
+county's status, which they put back.
 
 Debian's Chromium is driven by Playwright for Python; `playwright install` is never run.
 """
@@ -62,20 +61,22 @@ def live_site_thread(django_db_setup, county, other_county):
 
 
 @pytest.fixture
-def live_site(live_site_thread, django_db_blocker):
-    """The live server, with database access (for its request threads) during this test."""
-    with django_db_blocker.unblock():
-        yield LiveSite(port=live_site_thread.port)
+def live_site(live_site_thread, db):
+    """The live server. `db` is what makes pytest-django set up the test database at all; its
+    transaction holds only this thread's connection, so the server sees committed data."""
+    return LiveSite(port=live_site_thread.port)
 
 
-@pytest.fixture(scope="module")
-def browser(live_site_thread):
+@pytest.fixture
+def browser(live_site):
+    """Chromium for one test. Per test and after `db` on purpose: while Playwright runs, the
+    main thread has a running event loop, where Django refuses ORM calls (SynchronousOnly-
+    Operation), so `db` must open and roll back its transaction outside that window."""
     if not CHROMIUM.exists():
-        pytest.fail("Chromium is missing: apt-get install -y chromium (make test does it)")
+        # As scripts/browser.sh announces when it cannot install it (not root).
+        pytest.skip("Chromium is missing: apt-get install -y chromium (make test does it)")
     from playwright.sync_api import sync_playwright
 
-    # Module scope: while Playwright runs, the main thread has a running event loop, and the
-    # ORM refuses to work there (see `outside_the_browser`).
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield chromium

@@ -193,6 +193,13 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 # ------------------------------------------------------------------------------
+# SMS: the class that sends phone-login codes (platform/accounts/sms.py). Outbox by default:
+# it records and sends nothing, so a missing setting never leaks codes into logs; dev prints
+# them, production names a real provider's backend here.
+# ------------------------------------------------------------------------------
+FENGSHOU_SMS_BACKEND = os.environ.get("FENGSHOU_SMS_BACKEND", "accounts.sms.OutboxBackend")
+
+# ------------------------------------------------------------------------------
 # Internationalisation: Chinese first, English second.
 # ------------------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
@@ -231,6 +238,9 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.databa
 WAGTAIL_I18N_ENABLED = False
 # Villagers have no email: operators are created with a username and no email required.
 WAGTAILUSERS_PASSWORD_REQUIRED = True
+# Password reset goes by email, which villagers and many operators do not have: the province
+# resets operator passwords instead.
+WAGTAIL_PASSWORD_RESET_ENABLED = False
 
 LOGGING = {
     "version": 1,

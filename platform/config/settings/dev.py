@@ -9,3 +9,5 @@ SECRET_KEY = SECRET_KEY or "dev-only-not-secret-fengshou-0123456789abcdefghijklm
 STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
 }
+# SMS login codes go to the console log, where the developer reads them.
+FENGSHOU_SMS_BACKEND = "accounts.sms.ConsoleBackend"

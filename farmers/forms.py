@@ -1,0 +1,38 @@
+"""Forms of the county Wagtail admin for sellers; saving goes through farmers.services."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms import WagtailAdminModelForm
+
+from farmers.models import Seller
+
+
+class SellerCreateForm(WagtailAdminModelForm):
+    """An operator registering a seller on their behalf: how the seller consented is required,
+    and the bank account number is taken in full but only its last 4 digits are kept."""
+
+    consent_method = forms.ChoiceField(
+        label=_("同意方式"),
+        choices=[
+            (value, label)
+            for value, label in Seller.ConsentMethod.choices
+            if value != Seller.ConsentMethod.SELF_ON_PHONE
+        ],
+        help_text=_("卖家本人在服务点当面同意，或签署了纸质表格（请存档）。"),
+    )
+    bank_account_number = forms.CharField(
+        label=_("银行卡号"),
+        required=False,
+        max_length=30,
+        help_text=_("只保存开户银行和卡号后4位。"),
+    )
+
+    class Meta:
+        model = Seller
+        fields = ["kind", "name", "mobile", "village", "registered_by_point", "bank_name"]
+
+
+class SellerEditForm(WagtailAdminModelForm):
+    class Meta:
+        model = Seller
+        fields = ["kind", "name", "village", "id_verification", "registered_by_point"]

@@ -1,0 +1,72 @@
+"""Reads for sellers and listings; run inside the county's schema."""
+
+from django.db.models import Prefetch, QuerySet
+
+from farmers.models import (
+    Listing,
+    ListingCertification,
+    ModerationDecision,
+    Seller,
+    TraceabilityBatch,
+)
+
+
+def listing_review_queue(
+    *,
+    state: str | None = Listing.State.SUBMITTED,
+    category=None,
+    village: str | None = None,
+    seller: Seller | None = None,
+) -> QuerySet[Listing]:
+    """Listings for county operators to work through, oldest submission first. `state=None`
+    lists every state; category, village (origin) and seller narrow it."""
+    listings = Listing.objects.select_related("seller", "category", "category__parent")
+    if state:
+        listings = listings.filter(state=state)
+    if category is not None:
+        # A top-level category includes its sub-categories.
+        pk = getattr(category, "pk", category)
+        listings = listings.filter(category_id__in=_category_and_children(pk))
+    if village:
+        listings = listings.filter(origin_village=village)
+    if seller is not None:
+        listings = listings.filter(seller=seller)
+    return listings.order_by("submitted_at", "pk")
+
+
+def _category_and_children(pk: int) -> list[int]:
+    from hub.models import Category
+
+    return [pk, *Category.objects.filter(parent_id=pk).values_list("pk", flat=True)]
+
+
+def listing_list_for_seller(*, seller: Seller) -> QuerySet[Listing]:
+    """A seller's own listings, newest first, with what their phone screen shows."""
+    return (
+        Listing.objects.filter(seller=seller)
+        .select_related("category")
+        .prefetch_related("photos")
+        .order_by("-updated_at", "-pk")
+    )
+
+
+def listing_decisions(*, listing: Listing) -> QuerySet[ModerationDecision]:
+    """The listing's moderation log, newest first, with who decided."""
+    return ModerationDecision.objects.filter(listing=listing).select_related("actor")
+
+
+def traceability_batch_get_public(*, code: str) -> TraceabilityBatch | None:
+    """The batch behind a public traceability code, or None. Only batches of listings that
+    were approved at some point are public: a draft's text has not been reviewed. Looked up in
+    the current county's schema only, so another county's code is simply not found."""
+    return (
+        TraceabilityBatch.objects.filter(code=code, listing__approved_at__isnull=False)
+        .select_related("listing__seller", "listing__category")
+        .prefetch_related(
+            Prefetch(
+                "listing__certifications",
+                queryset=ListingCertification.objects.order_by("kind"),
+            )
+        )
+        .first()
+    )

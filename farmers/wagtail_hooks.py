@@ -1,0 +1,333 @@
+"""The county Wagtail admin: the listing review queue (商品审核) and sellers (卖家).
+
+Views here only parse the request and call farmers.services, which check permissions, lock
+rows and log every decision.
+"""
+
+from django.contrib.admin.utils import quote
+from django.http import HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import path, reverse
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from django.views import View
+from wagtail import hooks
+from wagtail.admin import messages
+from wagtail.admin.ui.tables import BulkActionsCheckboxColumn, Column
+from wagtail.admin.views.bulk_action import BulkAction
+from wagtail.admin.views.generic import models as generic
+from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
+from wagtail.admin.widgets import ListingButton
+
+from config.errors import ApplicationError
+from farmers.forms import SellerCreateForm, SellerEditForm
+from farmers.models import Listing, Seller
+from farmers.permissions import can_moderate
+from farmers.selectors import listing_decisions
+from farmers.services import (
+    LISTING_EDITABLE_FIELDS,
+    SELLER_EDITABLE_FIELDS,
+    SELLER_OPERATOR_FIELDS,
+    listing_approve,
+    listing_bulk_approve,
+    listing_delist,
+    listing_reject,
+    listing_relist,
+    listing_update,
+    seller_register,
+    seller_update,
+)
+
+MSG_APPROVED = _("已通过：“%(title)s”已上架。")
+MSG_REJECTED = _("已驳回：“%(title)s”。")
+MSG_DELISTED = _("已下架：“%(title)s”。")
+MSG_RELISTED = _("已重新上架：“%(title)s”（%(state)s）。")
+
+
+def _form_error(view, form, error: ApplicationError):
+    field = error.field if error.field in form.fields else None
+    form.add_error(field, str(error.message))
+    return view.form_invalid(form)
+
+
+# ------------------------------------------------------------------------------
+# Listings
+# ------------------------------------------------------------------------------
+class ListingIndexView(generic.IndexView):
+    """The review queue. Drafts are the seller's own business until submitted: not listed."""
+
+    default_ordering = "submitted_at"
+
+    def get_base_queryset(self):
+        return (
+            super()
+            .get_base_queryset()
+            .exclude(state=Listing.State.DRAFT)
+            .select_related("seller", "category")
+        )
+
+    @cached_property
+    def columns(self):
+        return [BulkActionsCheckboxColumn("bulk_actions", obj_type="listing"), *super().columns]
+
+    def _get_title_column(self, *args, **kwargs):
+        return super()._get_title_column(
+            *args, **kwargs, get_title_id=lambda listing: f"listing_{quote(listing.pk)}_title"
+        )
+
+    def get_list_more_buttons(self, instance):
+        buttons = super().get_list_more_buttons(instance)
+        if self.inspect_url_name:
+            buttons.insert(
+                0,
+                ListingButton(
+                    _("审核"),
+                    url=reverse(self.inspect_url_name, args=(quote(instance.pk),)),
+                    icon_name="tasks",
+                    priority=1,
+                ),
+            )
+        return buttons
+
+
+class ListingInspectView(generic.InspectView):
+    """One listing with its certifications, photos, moderation log and the decision forms."""
+
+    moderate_url_name = None
+    template_name = "farmers/admin/listing_inspect.html"
+
+    def get_price_fen_display_value(self):
+        return f"¥{self.object.price_yuan} / {self.object.get_unit_display()}"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["decisions"] = listing_decisions(listing=self.object)
+        context["certifications"] = self.object.certifications.all()
+        context["photos"] = self.object.photos.all()
+        context["can_moderate"] = can_moderate(self.request.user)
+        context["moderate_url"] = reverse(self.moderate_url_name, args=(quote(self.object.pk),))
+        return context
+
+
+class ListingEditView(generic.EditView):
+    """Operators correct a listing for its seller; listing_update applies the review rule."""
+
+    def save_instance(self):
+        changes = {
+            name: self.form.cleaned_data[name]
+            for name in self.form.changed_data
+            if name in LISTING_EDITABLE_FIELDS
+        }
+        return listing_update(actor=self.request.user, listing=self.object, **changes)
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except ApplicationError as error:
+            return _form_error(self, form, error)
+
+
+class ListingModerateView(View):
+    """POST approve / reject (with reason) / delist / relist for one listing."""
+
+    http_method_names = ["post"]
+    index_url_name = None
+    inspect_view = None
+
+    def post(self, request, pk):
+        listing = get_object_or_404(Listing, pk=pk)
+        action = request.POST.get("action")
+        user = request.user
+        reason = request.POST.get("reason", "")
+        try:
+            if action == "approve":
+                listing = listing_approve(actor=user, listing=listing)
+                message = MSG_APPROVED
+            elif action == "reject":
+                listing = listing_reject(actor=user, listing=listing, reason=reason)
+                message = MSG_REJECTED
+            elif action == "delist":
+                listing = listing_delist(actor=user, listing=listing, reason=reason)
+                message = MSG_DELISTED
+            elif action == "relist":
+                listing = listing_relist(actor=user, listing=listing)
+                message = MSG_RELISTED
+            else:
+                return HttpResponseBadRequest()
+        except ApplicationError as error:
+            # The listing page again, with the reason it was refused.
+            messages.error(request, str(error.message))
+            # Rendered as the listing page's GET, with the 4xx status of a refusal.
+            request.method = "GET"
+            response = self.inspect_view(request, pk=pk)
+            response.status_code = 409
+            return response
+        messages.success(
+            request, message % {"title": listing.title, "state": listing.get_state_display()}
+        )
+        return redirect(reverse(self.index_url_name) + "?state=submitted")
+
+
+class ListingViewSet(ModelViewSet):
+    model = Listing
+    icon = "pick"
+    menu_label = _("商品审核")
+    menu_order = 100
+    copy_view_enabled = False
+    inspect_view_enabled = True
+    index_view_class = ListingIndexView
+    inspect_view_class = ListingInspectView
+    edit_view_class = ListingEditView
+    index_template_name = "farmers/admin/listing_index.html"
+    list_display = [
+        "title",
+        "seller",
+        "category",
+        Column("price_yuan", label=_("单价（元）")),
+        "get_unit_display",
+        "stock",
+        "origin_village",
+        "state",
+        "submitted_at",
+    ]
+    list_filter = ["state", "category", "origin_village", "seller"]
+    search_fields = ["title", "origin_village", "seller__name"]
+    search_backend_name = None
+    form_fields = list(LISTING_EDITABLE_FIELDS)
+    inspect_view_fields = [
+        "title", "seller", "category", "price_fen", "stock", "min_order_qty",
+        "harvest_start", "harvest_end", "origin_village", "description", "state",
+        "rejection_reason", "submitted_at", "approved_at",
+    ]  # fmt: skip
+
+    @cached_property
+    def menu_url(self):
+        return reverse(self.get_url_name("index")) + "?state=submitted"
+
+    def get_inspect_view_kwargs(self, **kwargs):
+        return super().get_inspect_view_kwargs(
+            moderate_url_name=self.get_url_name("moderate"), **kwargs
+        )
+
+    @property
+    def moderate_view(self):
+        return self.construct_view(
+            ListingModerateView,
+            index_url_name=self.get_url_name("index"),
+            inspect_view=self.inspect_view,
+        )
+
+    def get_urlpatterns(self):
+        return [
+            *super().get_urlpatterns(),
+            path("moderate/<int:pk>/", self.moderate_view, name="moderate"),
+        ]
+
+
+class ApproveListingsBulkAction(BulkAction):
+    """Select submitted listings in the queue, then 审核通过: each approval is logged."""
+
+    display_name = _("审核通过")
+    action_type = "approve"
+    aria_label = _("通过所选商品")
+    template_name = "farmers/admin/confirm_bulk_approve.html"
+    action_priority = 10
+    models = [Listing]
+
+    @classmethod
+    def get_queryset(cls, model, object_ids):
+        return list(model.objects.filter(pk__in=object_ids).select_related("seller"))
+
+    def check_perm(self, listing):
+        return can_moderate(self.request.user) and listing.state == Listing.State.SUBMITTED
+
+    def get_execution_context(self):
+        return {**super().get_execution_context(), "user": self.request.user}
+
+    @classmethod
+    def execute_action(cls, objects, user=None, **kwargs):
+        result = listing_bulk_approve(actor=user, listings=objects)
+        return len(result.approved), 0
+
+    def get_success_message(self, num_parent_objects, num_child_objects):
+        return ngettext(
+            "已通过 %(count)d 个商品。", "已通过 %(count)d 个商品。", num_parent_objects
+        ) % {"count": num_parent_objects}
+
+
+# ------------------------------------------------------------------------------
+# Sellers
+# ------------------------------------------------------------------------------
+class SellerCreateView(generic.CreateView):
+    def save_instance(self):
+        data = self.form.cleaned_data
+        return seller_register(
+            actor=self.request.user,
+            kind=data["kind"],
+            name=data["name"],
+            mobile=data["mobile"],
+            village=data["village"],
+            consent_method=data["consent_method"],
+            registered_by_point=data["registered_by_point"],
+            bank_name=data["bank_name"],
+            bank_account_number=data["bank_account_number"],
+        )
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except ApplicationError as error:
+            return _form_error(self, form, error)
+
+
+class SellerEditView(generic.EditView):
+    def save_instance(self):
+        allowed = set(SELLER_EDITABLE_FIELDS) | set(SELLER_OPERATOR_FIELDS)
+        changes = {
+            name: self.form.cleaned_data[name] for name in self.form.changed_data if name in allowed
+        }
+        return seller_update(actor=self.request.user, seller=self.object, **changes)
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except ApplicationError as error:
+            return _form_error(self, form, error)
+
+
+class SellerViewSet(ModelViewSet):
+    model = Seller
+    icon = "user"
+    menu_label = _("卖家")
+    copy_view_enabled = False
+    inspect_view_enabled = True
+    add_view_class = SellerCreateView
+    edit_view_class = SellerEditView
+    list_display = ["name", "kind", "mobile", "village", "id_verification", "created_at"]
+    list_filter = ["kind", "id_verification", "village"]
+    search_fields = ["name", "mobile", "village"]
+    search_backend_name = None
+    inspect_view_fields = [
+        "name", "kind", "mobile", "mobile_verified_at", "village", "bank_name",
+        "bank_account_last4", "id_verification", "registered_by_point", "consented_at",
+        "consent_method", "consent_recorded_by", "user", "created_at",
+    ]  # fmt: skip
+
+    def get_form_class(self, for_update=False):
+        return SellerEditForm if for_update else SellerCreateForm
+
+
+class FarmersViewSetGroup(ModelViewSetGroup):
+    menu_label = _("农户与商品")
+    menu_icon = "group"
+    menu_order = 300
+    items = [ListingViewSet("listings"), SellerViewSet("sellers")]
+
+
+@hooks.register("register_admin_viewset")
+def register_farmers_viewsets():
+    return FarmersViewSetGroup()
+
+
+hooks.register("register_bulk_action", ApproveListingsBulkAction)

@@ -1,0 +1,12 @@
+"""Phone login on a county host: /account/login/ and /account/logout/."""
+
+from django.urls import path
+
+from accounts import views
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("login/", views.login_view, name="login"),
+    path("logout/", views.logout_view, name="logout"),
+]
