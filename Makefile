@@ -57,3 +57,4 @@ bench: setup
 	$(PY) bench/provisioning.py
 	$(PY) bench/tenant_overhead.py
 	$(PY) bench/photos.py
+	$(PY) bench/storefront.py

@@ -17,7 +17,7 @@ Measures, on a fresh database `fengshou_bench` (never the dev or test databases)
 The database is created at the start and dropped at the end (`--keep` leaves it, with its
 counties, for bench/tenant_overhead.py to reuse).
 
-    .venv/bin/python bench/provisioning.py [--runs 5] [--counties 30] [--migrate-runs 3] [--keep]
+    .venv/bin/python bench/provisioning.py [--runs 5] [--counties 30] [--migrate-runs 2] [--keep]
 """
 
 import argparse
@@ -145,7 +145,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5, help="counties of each kind to time")
     parser.add_argument("--counties", type=int, default=30, help="counties for migrate_schemas")
-    parser.add_argument("--migrate-runs", type=int, default=3, help="runs of each executor")
+    parser.add_argument("--migrate-runs", type=int, default=2, help="runs of each executor")
     parser.add_argument("--keep", action="store_true", help=f"keep the {BENCH_DB} database")
     args = parser.parse_args()
 

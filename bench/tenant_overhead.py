@@ -16,8 +16,9 @@ busy shared machine disturbs far less, requests per second of the servers' own C
 
 Every response under load is checked: the view answers with connection.schema_name, which must
 be the county's schema on the county server and `public` on the bare one. Before the load, the
-SQL statements per request after warm-up are counted in process (every psycopg execute,
-including health checks and SET search_path): a trivial view should cost none.
+SQL statements (every psycopg execute, including health checks and SET search_path) and Redis
+commands per request are counted in process, on a fresh process's first request and after
+warm-up: after warm-up a trivial view should cost none.
 
 It uses its own database `fengshou_bench` (created with one county, dropped at the end; a
 database left by `bench/provisioning.py --keep` is reused and kept).
@@ -124,11 +125,13 @@ def database_drop() -> None:
 # ---------------------------------------------------------------------------------------------
 # SQL statements per request, in process
 # ---------------------------------------------------------------------------------------------
-def statements_per_request(requests: int = 20) -> dict[str, tuple[int, float]]:
-    """Every psycopg execute (Django's queries, SET search_path, health-check pings) on the
-    first trivial request of a fresh process (which shows the counting works) and per request
-    after warm-up, for both variants: {variant: (first, after warm-up)}."""
+def backend_calls_per_request(requests: int = 20) -> dict[str, dict[str, tuple[int, float]]]:
+    """Calls to the backing services on the first trivial request of a fresh process (which
+    shows the counting works) and per request after warm-up, for both variants:
+    {variant: {"SQL": (first, after), "Redis": (first, after)}}. SQL: every psycopg execute
+    (Django's queries, SET search_path, health-check pings); Redis: every redis-py command."""
     import psycopg
+    import redis
     from django.db import connections
     from django.test import Client, override_settings
 
@@ -137,15 +140,22 @@ def statements_per_request(requests: int = 20) -> dict[str, tuple[int, float]]:
 
     # WhiteNoise warns that STATIC_ROOT does not exist (no collectstatic needed here).
     warnings.filterwarnings("ignore", message="No directory at")
-    counted = [0]
-    original = psycopg.Cursor.execute
+    counted = {"SQL": 0, "Redis": 0}
+    patched = {
+        "SQL": (psycopg.Cursor, "execute", psycopg.Cursor.execute),
+        "Redis": (redis.Redis, "execute_command", redis.Redis.execute_command),
+    }
 
-    def execute(self, *args, **kwargs):
-        counted[0] += 1
-        return original(self, *args, **kwargs)
+    def counting(what, original):
+        def wrapper(self, *args, **kwargs):
+            counted[what] += 1
+            return original(self, *args, **kwargs)
+
+        return wrapper
 
     results = {}
-    psycopg.Cursor.execute = execute
+    for what, (owner, name, original) in patched.items():
+        setattr(owner, name, counting(what, original))
     try:
         for variant, overrides in (
             ("county", {}),
@@ -158,26 +168,30 @@ def statements_per_request(requests: int = 20) -> dict[str, tuple[int, float]]:
             with override_settings(**overrides):
                 client = Client(HTTP_HOST=COUNTY_HOST)
                 expected = COUNTY_SCHEMA if variant == "county" else "public"
-                counted[0] = 0
+                counted.update(SQL=0, Redis=0)
                 client.get(PATH)
-                first = counted[0]
+                first = dict(counted)
                 for _ in range(2):
                     client.get(PATH)
-                counted[0] = 0
+                counted.update(SQL=0, Redis=0)
                 for _ in range(requests):
                     response = client.get(PATH)
                     assert response.content.decode() == expected, response.content
-                results[variant] = (first, counted[0] / requests)
+                results[variant] = {
+                    what: (first[what], counted[what] / requests) for what in counted
+                }
     finally:
-        psycopg.Cursor.execute = original
+        for owner, name, original in patched.values():
+            setattr(owner, name, original)
         connections.close_all()
     return results
 
 
-def statements_text(statements: dict[str, tuple[int, float]]) -> str:
+def backend_calls_text(calls: dict[str, dict[str, tuple[int, float]]]) -> str:
     return "; ".join(
-        f"{variant}: {first} on a fresh process's first request, {steady:g} per request after"
-        for variant, (first, steady) in statements.items()
+        f"{variant}: "
+        + ", ".join(f"{what} {first} then {after:g}" for what, (first, after) in counts.items())
+        for variant, counts in calls.items()
     )
 
 
@@ -394,8 +408,11 @@ def main() -> None:
     log_dir = Path(tempfile.mkdtemp(prefix="fengshou-bench-"))
     try:
         database_prepare(exists=not created)
-        statements = statements_per_request()
-        say(f"SQL statements (in process): {statements_text(statements)}")
+        calls = backend_calls_per_request()
+        say(
+            "backing-service calls per trivial request, first request of a fresh process, "
+            f"then each after warm-up (in process): {backend_calls_text(calls)}"
+        )
         wrk = None if args.python_client else wrk_ensure()
         say(f"load generator: {'wrk' if wrk else 'Python threads + http.client'}")
 
@@ -495,7 +512,10 @@ def main() -> None:
         f"ratio {per_cpu['county'] / per_cpu['bare']:.3f}"
     )
     print(f"responses checked under load: {checked}, from the wrong schema or not 200: {wrong}")
-    print(f"SQL statements: {statements_text(statements)}")
+    print(
+        "SQL statements and Redis commands per trivial request, the first of a fresh process "
+        f"then each after warm-up: {backend_calls_text(calls)}"
+    )
     if wrong:
         sys.exit(1)
 

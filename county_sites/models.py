@@ -1,22 +1,138 @@
-"""The county storefront's Wagtail pages."""
+"""The county storefront's Wagtail pages, and the search rows behind /search/.
+
+Page tree of a county (Wagtail admin > Pages):
+    CountyHomePage (the county's name; blocks curated by the county operator)
+    ├── NewsIndexPage (公告与新闻) ── NewsPage ...
+    └── StandardPage (关于我们, 配送规则, 售后政策 ...)
+"""
 
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
+from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 
+from county_sites.blocks import HomePageBlock
+from county_sites.page_cache import PageCacheableMixin
 
-class CountyHomePage(Page):
+RICH_TEXT_FEATURES = ["h2", "h3", "bold", "italic", "ol", "ul", "link", "image"]
+
+
+class CountyHomePage(PageCacheableMixin, Page):
     """The county's home page, the root of its Wagtail site. County operators edit it in the
-    Wagtail admin (Pages > the county's name). Made by county_create with the county's name as
-    its title."""
+    Wagtail admin (Pages > the county's name): a short intro and the blocks of the storefront
+    (banners, featured listings, category tiles, seasonal collection, announcement, service
+    points). Made by county_create with the county's name as its title and a default body
+    (county_sites.services.county_site_setup)."""
 
     intro = models.TextField(_("简介"), blank=True, help_text=_("显示在首页顶部的一段话。"))
+    body = StreamField(
+        HomePageBlock(),
+        verbose_name=_("首页内容"),
+        blank=True,
+        default=list,
+        help_text=_("首页从上到下显示的内容块。"),
+    )
 
-    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("body")]
     parent_page_types = ["wagtailcore.Page"]
+    subpage_types = ["county_sites.NewsIndexPage", "county_sites.StandardPage"]
     max_count_per_parent = 1
 
     class Meta:
         verbose_name = _("县级首页")
         verbose_name_plural = _("县级首页")
+
+
+class NewsIndexPage(PageCacheableMixin, Page):
+    """The list of the county's news and announcements (公告与新闻), newest first. County
+    operators add NewsPage children under it in the Wagtail admin."""
+
+    intro = models.TextField(_("简介"), blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    parent_page_types = ["county_sites.CountyHomePage"]
+    subpage_types = ["county_sites.NewsPage"]
+    max_count_per_parent = 1
+    NEWS_PER_PAGE = 20
+
+    class Meta:
+        verbose_name = _("新闻列表页")
+        verbose_name_plural = _("新闻列表页")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["news"] = list(
+            NewsPage.objects.child_of(self)
+            .live()
+            .order_by("-date", "-pk")
+            .only("title", "date", "summary", "url_path", "slug", "depth", "path")[
+                : self.NEWS_PER_PAGE
+            ]
+        )
+        return context
+
+
+class NewsPage(PageCacheableMixin, Page):
+    """One news item or announcement, written by a county operator (Wagtail admin > Pages >
+    公告与新闻). Can be scheduled (Publishing schedule in the page's settings)."""
+
+    date = models.DateField(_("日期"), default=timezone.localdate)
+    summary = models.CharField(_("摘要"), max_length=140, blank=True)
+    body = RichTextField(_("正文"), features=RICH_TEXT_FEATURES)
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("date"),
+        FieldPanel("summary"),
+        FieldPanel("body"),
+    ]
+    parent_page_types = ["county_sites.NewsIndexPage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = _("新闻")
+        verbose_name_plural = _("新闻")
+
+
+class StandardPage(PageCacheableMixin, Page):
+    """A plain page of text: about the county's shop, delivery rules, after-sales policy.
+    County operators edit them in the Wagtail admin (Pages > the county's name)."""
+
+    body = RichTextField(_("正文"), features=RICH_TEXT_FEATURES)
+
+    content_panels = [*Page.content_panels, FieldPanel("body")]
+    parent_page_types = ["county_sites.CountyHomePage", "county_sites.StandardPage"]
+    subpage_types = ["county_sites.StandardPage"]
+
+    class Meta:
+        verbose_name = _("普通页面")
+        verbose_name_plural = _("普通页面")
+
+
+class ListingSearchEntry(models.Model):
+    """The pinyin of a listing's texts, for /search/ (county_sites.catalogue.selectors.
+    search_listings). Written only by county_sites.services.listing_search_entry_refresh
+    (on every listing or seller save, see county_sites/signals.py) and rebuilt with
+    `manage.py tenant_command search_entries_rebuild`; never edited by people."""
+
+    listing = models.OneToOneField(
+        "farmers.Listing",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="search_entry",
+    )
+    title_pinyin = models.CharField(_("标题全拼"), max_length=512, blank=True)
+    title_initials = models.CharField(_("标题首字母"), max_length=160, blank=True)
+    # Origin village and seller name: "dxc" finds 大溪村's produce.
+    other_pinyin = models.CharField(_("产地和卖家全拼"), max_length=1024, blank=True)
+    other_initials = models.CharField(_("产地和卖家首字母"), max_length=256, blank=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("商品搜索条目")
+        verbose_name_plural = _("商品搜索条目")
+
+    def __str__(self):
+        return f"{self.listing_id}: {self.title_initials}"

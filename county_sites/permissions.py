@@ -34,6 +34,14 @@ MODEL_PERMISSIONS = (
     ("service_points", "view_servicepoint"),
     ("service_points", "add_servicepoint"),
     ("service_points", "change_servicepoint"),
+    # Orders (county_sites/orders/wagtail_hooks.py): zones edited; orders and refund requests
+    # read in the admin and moved on only through county_sites.orders.services; the ledger read.
+    ("orders", "view_deliveryzone"),
+    ("orders", "add_deliveryzone"),
+    ("orders", "change_deliveryzone"),
+    ("orders", "view_order"),
+    ("orders", "view_refundrequest"),
+    ("ledger", "view_ledgerentry"),
 )
 
 

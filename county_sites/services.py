@@ -1,10 +1,31 @@
 """Writes for a county's Wagtail site; run inside the county's schema (tenant_context)."""
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 from wagtail.models import Page, Site
 
-from county_sites.models import CountyHomePage
+from county_sites.models import CountyHomePage, ListingSearchEntry
 from county_sites.permissions import county_operator_group_ensure
+from county_sites.search import pinyin_full, pinyin_initials
+
+
+def home_page_default_body(*, county) -> list[dict]:
+    """What a new county's home page shows before its operator curates it: a welcome
+    announcement, tiles of every top-level category (none chosen means all), the newest
+    listings and the service points. The county's name is the home page's title, so the
+    template uses the home's title, not the county (a template schema's name is "模板")."""
+    welcome = _("本地农户直供，新鲜到家。可到村服务点自提，也可送货上门。")
+    return [
+        {"type": "announcement", "value": {"text": f"<p>{welcome}</p>"}},
+        {"type": "category_tiles", "value": {"title": _("分类"), "categories": []}},
+        {"type": "latest_listings", "value": {"title": _("新鲜上架"), "count": 6}},
+        {"type": "service_points", "value": {"title": _("附近服务点"), "show_map_links": True}},
+    ]
+
+
+def _home_untouched(home: CountyHomePage) -> bool:
+    """Never edited by a person: every revision was made by setup code (no user)."""
+    return not home.revisions.exclude(user=None).exists()
 
 
 @transaction.atomic
@@ -18,12 +39,23 @@ def county_site_setup(*, county, domain: str) -> CountyHomePage:
         for page in root.get_children():
             page.delete()
         root.refresh_from_db()
-        home = root.add_child(instance=CountyHomePage(title=county.name, slug="home"))
+        home = root.add_child(
+            instance=CountyHomePage(
+                title=county.name, slug="home", body=home_page_default_body(county=county)
+            )
+        )
         home.save_revision().publish()
-    elif home.title != county.name:
-        home.title = county.name
-        home.draft_title = county.name
-        home.save_revision().publish()
+    else:
+        changed = False
+        if home.title != county.name:
+            home.title = county.name
+            home.draft_title = county.name
+            changed = True
+        if not home.body and _home_untouched(home):
+            home.body = home_page_default_body(county=county)
+            changed = True
+        if changed:
+            home.save_revision().publish()
 
     site = Site.objects.filter(is_default_site=True).first() or Site(is_default_site=True)
     site.hostname = domain or "localhost"
@@ -33,3 +65,31 @@ def county_site_setup(*, county, domain: str) -> CountyHomePage:
     site.save()
     county_operator_group_ensure()
     return home
+
+
+def listing_search_entry_refresh(*, listing) -> ListingSearchEntry:
+    """Recompute the pinyin of a listing's title, origin village and seller name for /search/.
+    Run on every listing or seller save (county_sites/signals.py); cheap and idempotent."""
+    seller_name = listing.seller.name if listing.seller_id else ""
+    other = " ".join(part for part in (listing.origin_village, seller_name) if part)
+    entry = ListingSearchEntry(
+        listing=listing,
+        title_pinyin=pinyin_full(listing.title)[:512],
+        title_initials=pinyin_initials(listing.title)[:160],
+        other_pinyin=pinyin_full(other)[:1024],
+        other_initials=pinyin_initials(other)[:256],
+    )
+    entry.full_clean(exclude=["listing"], validate_unique=False)
+    entry.save()
+    return entry
+
+
+def listing_search_entries_rebuild(*, batch_size: int = 500) -> int:
+    """Refresh every listing's search entry in the current county; returns how many."""
+    from farmers.models import Listing
+
+    count = 0
+    for listing in Listing.objects.select_related("seller").iterator(chunk_size=batch_size):
+        listing_search_entry_refresh(listing=listing)
+        count += 1
+    return count

@@ -1,6 +1,11 @@
 """Reads for sellers and listings; run inside the county's schema."""
 
-from django.db.models import Prefetch, QuerySet
+import datetime as dt
+import zoneinfo
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Prefetch, QuerySet, Sum
 
 from farmers.models import (
     Listing,
@@ -47,6 +52,125 @@ def listing_list_for_seller(*, seller: Seller) -> QuerySet[Listing]:
         .select_related("category")
         .prefetch_related("photos")
         .order_by("-updated_at", "-pk")
+    )
+
+
+def seller_get_for_user(*, user) -> Seller | None:
+    """The seller whose login account `user` is (Seller.user), or None: anonymous, inactive,
+    or not a seller (a resident, an operator)."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return None
+    return Seller.objects.filter(user=user).first()
+
+
+def listing_get_for_seller(*, seller: Seller, listing_id: int) -> Listing | None:
+    """One of the seller's own listings with what its edit page shows, or None (also for
+    another seller's listing: the caller answers 404, not 403, so ids reveal nothing)."""
+    return (
+        Listing.objects.filter(pk=listing_id, seller=seller)
+        .select_related("category", "category__parent")
+        .prefetch_related("photos", "certifications", "batches")
+        .first()
+    )
+
+
+def fen_to_yuan(fen: int) -> str:
+    """350 -> "3.50", -5 -> "-0.05"."""
+    sign = "-" if fen < 0 else ""
+    return f"{sign}{abs(fen) // 100}.{abs(fen) % 100:02d}"
+
+
+@dataclass(frozen=True)
+class SellerOrderLine:
+    """One line of an order for the seller's items, as the seller's phone shows it."""
+
+    order_number: str
+    placed_at: dt.datetime
+    state_label: str
+    title: str
+    quantity: int
+    unit_label: str
+    line_total_fen: int
+
+    @property
+    def line_total_yuan(self) -> str:
+        return fen_to_yuan(self.line_total_fen)
+
+
+def seller_order_lines(*, seller: Seller, limit: int = 50) -> list[SellerOrderLine]:
+    """The seller's lines of their latest `limit` orders, newest first, through
+    county_sites.orders (order_list_for_seller: only this seller's lines of each order)."""
+    from county_sites.orders.selectors import order_list_for_seller
+
+    return [
+        SellerOrderLine(
+            order_number=order.number,
+            placed_at=order.placed_at,
+            state_label=order.get_state_display(),
+            title=line.title,
+            quantity=line.quantity,
+            unit_label=line.get_unit_display(),
+            line_total_fen=line.line_total_fen,
+        )
+        for order in order_list_for_seller(seller=seller)[:limit]
+        for line in order.seller_lines
+    ]
+
+
+@dataclass(frozen=True)
+class SellerStatement:
+    """What a seller sold in a period and what they are owed for it, in fen."""
+
+    date_from: dt.date
+    date_to: dt.date
+    sold_fen: int = 0
+    commission_fen: int = 0
+    payable_fen: int = 0
+
+    @property
+    def sold_yuan(self) -> str:
+        return fen_to_yuan(self.sold_fen)
+
+    @property
+    def commission_yuan(self) -> str:
+        return fen_to_yuan(self.commission_fen)
+
+    @property
+    def payable_yuan(self) -> str:
+        return fen_to_yuan(self.payable_fen)
+
+
+def seller_statement(*, seller: Seller, date_from: dt.date, date_to: dt.date) -> SellerStatement:
+    """The seller's statement for the days date_from..date_to (platform time zone), from the
+    county's ledger: payable is the sum of the seller's seller_payable entries, commission of
+    the commission entries on their lines (refunds book both back, negative), and sold is
+    the two together. One query.
+
+    Reads county_sites.ledger's table directly: its selectors have only county-wide totals so
+    far; move this there when it grows one per seller.
+    """
+    from county_sites.ledger.models import LedgerEntry
+
+    tz = zoneinfo.ZoneInfo(settings.TIME_ZONE)
+    start = dt.datetime.combine(date_from, dt.time.min, tzinfo=tz)
+    end = dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
+    kinds = [LedgerEntry.Kind.SELLER_PAYABLE, LedgerEntry.Kind.COMMISSION]
+    totals = dict(
+        LedgerEntry.objects.filter(
+            seller=seller, kind__in=kinds, created_at__gte=start, created_at__lt=end
+        )
+        .values("kind")
+        .annotate(total=Sum("amount_fen"))
+        .values_list("kind", "total")
+    )
+    payable = totals.get(LedgerEntry.Kind.SELLER_PAYABLE, 0)
+    commission = totals.get(LedgerEntry.Kind.COMMISSION, 0)
+    return SellerStatement(
+        date_from=date_from,
+        date_to=date_to,
+        sold_fen=payable + commission,
+        commission_fen=commission,
+        payable_fen=payable,
     )
 
 

@@ -13,16 +13,27 @@ The moderation life of a listing:
 """
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import partial
+from typing import IO
 
 from django.core.exceptions import ValidationError
-from django.core.files import File
-from django.db import transaction
+from django.core.files.base import ContentFile
+from django.core.files.storage import FileSystemStorage, default_storage
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from config.errors import ApplicationError
+from farmers.images import (
+    NormalisedPhoto,
+    photo_count_validate,
+    photo_normalise,
+    photo_renditions,
+    photo_validate,
+    rendition_filename,
+)
 from farmers.models import (
     Listing,
     ListingCertification,
@@ -58,14 +69,9 @@ MSG_USER_ALREADY_SELLER = _("这个账号已经是卖家“%(name)s”。")
 MSG_SELF_CONSENT_NEEDS_OWN_ACCOUNT = _("“本人在手机上同意”只能由卖家本人的账号登记。")
 MSG_BANK_ACCOUNT_FORMAT = _("银行卡号应为12到19位数字。")
 MSG_BANK_NAME_REQUIRED = _("填写银行卡号时请同时填写开户银行。")
-MSG_PHOTO_LIMIT = _("每个商品最多 %(max)s 张照片。")
 MSG_CERTIFICATION_DUPLICATE = _("这个商品已有“%(kind)s”认证，请先删除旧的。")
 MSG_BATCH_CODE_TAKEN = _("批次号 %(code)s 已被使用。")
 MSG_CHANGED_FIELDS = _("修改了：%(fields)s")
-
-# A listing carries at most this many photos: enough to show produce from every side, few
-# enough for a phone on a slow village connection to load the product page.
-MAX_PHOTOS_PER_LISTING = 6
 
 LISTING_EDITABLE_FIELDS = (
     "title", "description", "category", "unit", "price_fen", "stock",
@@ -395,24 +401,111 @@ def listing_certification_remove(*, actor, certification: ListingCertification) 
     return locked
 
 
+def listing_photo_add(*, actor, listing: Listing, image: bytes | IO[bytes]) -> ListingPhoto:
+    """Add one photo from the seller's phone; see listing_photos_add."""
+    return listing_photos_add(actor=actor, listing=listing, images=[image])[0]
+
+
+def listing_photos_add(
+    *, actor, listing: Listing, images: Sequence[bytes | IO[bytes]]
+) -> list[ListingPhoto]:
+    """Add photos to a listing, all or none.
+
+    Each upload is checked and normalised by farmers.images (upright JPEG, no EXIF, at most
+    ORIGINAL_MAX_SIDE px) before anything is written, so a refused upload (its message from
+    farmers.images, field "photo") leaves no row and no file. The JPEG is stored as the photo's
+    original in the county's media folder; the storefront's WebP renditions are made after
+    commit by farmers.tasks.listing_photo_renditions. A new photo sends an approved listing
+    back to review.
+    """
+    # Cheap refusals first: no decoding for someone else's listing or a 7th photo.
+    _check_owner_or_operator(actor, listing)
+    photo_count_validate(existing=listing.photos.count(), adding=len(images))
+    # One upload decoded at a time, keeping only its normalised JPEG (under 1 MB).
+    normalised = [photo_normalise(photo_validate(image)) for image in images]
+    return _listing_photos_store(actor=actor, listing=listing, photos=normalised)
+
+
 @transaction.atomic
-def listing_photo_add(*, actor, listing: Listing, image: File) -> ListingPhoto:
-    """Attach a photo as uploaded. Checking, orienting and stripping the upload and making
-    renditions belong to farmers.images (the photo issue); this keeps the limit and the
-    review rule."""
+def _listing_photos_store(
+    *, actor, listing: Listing, photos: list[NormalisedPhoto]
+) -> list[ListingPhoto]:
     locked = _lock(listing)
     _check_owner_or_operator(actor, locked)
     count = locked.photos.count()
-    if count >= MAX_PHOTOS_PER_LISTING:
-        raise ApplicationError(MSG_PHOTO_LIMIT % {"max": MAX_PHOTOS_PER_LISTING}, field="photo")
-    photo = ListingPhoto(listing=locked, position=count)
-    photo.original.save(getattr(image, "name", None) or "photo.jpg", image, save=False)
+    photo_count_validate(existing=count, adding=len(photos))  # again, under the lock
+    saved: list[ListingPhoto] = []
     try:
-        photo.save()
+        for offset, normalised in enumerate(photos):
+            photo = ListingPhoto(listing=locked, position=count + offset)
+            photo.original.save(
+                f"photo.{normalised.extension}", ContentFile(normalised.data), save=False
+            )
+            # Known already: no need for ImageField to decode the stored file's header.
+            photo.width, photo.height = normalised.width, normalised.height
+            saved.append(photo)
+            photo.save()
         _content_changed(listing=locked, actor=actor, what=str(ListingPhoto._meta.verbose_name))
     except Exception:
-        photo.original.delete(save=False)
+        # No row will point at these files: the transaction is rolled back.
+        for photo in saved:
+            photo.original.delete(save=False)
         raise
+    schema_name = connection.schema_name
+    for photo in saved:
+        # robust: the photo is saved either way; a broker hiccup only delays its renditions,
+        # which listing_photo_renditions_make can produce at any later time.
+        transaction.on_commit(
+            partial(_listing_photo_renditions_queue, photo_id=photo.pk, schema_name=schema_name),
+            robust=True,
+        )
+    return saved
+
+
+def _listing_photo_renditions_queue(*, photo_id: int, schema_name: str) -> None:
+    from farmers.tasks import listing_photo_renditions
+
+    # The schema goes in the headers explicitly (as accounts does for SMS): an on_commit
+    # callback may run after the connection's schema changed.
+    listing_photo_renditions.apply_async(
+        args=(photo_id, schema_name), headers={"_schema_name": schema_name}
+    )
+
+
+def _rendition_paths(photo: ListingPhoto) -> list[str]:
+    return [entry["path"] for entry in (photo.renditions or {}).values() if entry.get("path")]
+
+
+@transaction.atomic
+def listing_photo_renditions_make(*, photo_id: int) -> ListingPhoto | None:
+    """Make and store the storefront WebP renditions of a photo's original, in the current
+    county's media folder beside the original (farmers.images.rendition_filename).
+
+    Idempotent: a photo whose renditions are ready is left alone; a run interrupted half way
+    is simply done again (files at the same names are replaced). Returns None when the photo
+    is gone (removed before the task ran). The photo row stays locked while the renditions
+    are made, so two runs for the same photo do the work once.
+    """
+    photo = ListingPhoto.objects.select_for_update().filter(pk=photo_id).first()
+    if photo is None or photo.renditions_ready:
+        return photo
+    with photo.original.open("rb") as original:
+        data = original.read()
+    renditions = {}
+    for name, rendition in photo_renditions(data).items():
+        path = rendition_filename(photo.original.name, name)
+        if default_storage.exists(path):
+            default_storage.delete(path)
+        stored = default_storage.save(path, ContentFile(rendition.data))
+        renditions[name] = {
+            "name": name,
+            "width": rendition.width,
+            "height": rendition.height,
+            "path": stored,
+        }
+    photo.renditions = renditions
+    photo.renditions_ready = True
+    photo.save(update_fields=["renditions", "renditions_ready"])
     return photo
 
 
@@ -420,11 +513,21 @@ def listing_photo_add(*, actor, listing: Listing, image: File) -> ListingPhoto:
 def listing_photo_remove(*, actor, photo: ListingPhoto) -> Listing:
     locked = _lock(photo.listing_id)
     _check_owner_or_operator(actor, locked)
-    name = photo.original.name
-    ListingPhoto.objects.filter(pk=photo.pk, listing=locked).delete()
-    storage = photo.original.storage
-    # The file goes only once the row is gone for good.
-    transaction.on_commit(lambda: storage.delete(name))
+    current = ListingPhoto.objects.select_for_update().filter(pk=photo.pk, listing=locked).first()
+    if current is None:
+        return locked
+    names = [current.original.name, *_rendition_paths(current)]
+    current.delete()
+    # This county's folder, fixed now: the tenant storage follows the connection's schema,
+    # which may have changed by the time the commit callback runs.
+    storage = FileSystemStorage(location=default_storage.location)
+
+    def delete_files():
+        for name in names:
+            storage.delete(name)
+
+    # The files go only once the row is gone for good.
+    transaction.on_commit(delete_files)
     _content_changed(listing=locked, actor=actor, what=str(ListingPhoto._meta.verbose_name))
     return locked
 

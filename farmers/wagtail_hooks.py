@@ -5,6 +5,7 @@ rows and log every decision.
 """
 
 from django.contrib.admin.utils import quote
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
@@ -22,7 +23,7 @@ from wagtail.admin.widgets import ListingButton
 
 from config.errors import ApplicationError
 from farmers.forms import SellerCreateForm, SellerEditForm
-from farmers.models import Listing, Seller
+from farmers.models import Listing, ListingPhoto, Seller
 from farmers.permissions import can_moderate
 from farmers.selectors import listing_decisions
 from farmers.services import (
@@ -38,6 +39,7 @@ from farmers.services import (
     seller_register,
     seller_update,
 )
+from farmers.views import listing_photo_response
 
 MSG_APPROVED = _("已通过：“%(title)s”已上架。")
 MSG_REJECTED = _("已驳回：“%(title)s”。")
@@ -95,6 +97,7 @@ class ListingInspectView(generic.InspectView):
     """One listing with its certifications, photos, moderation log and the decision forms."""
 
     moderate_url_name = None
+    photo_url_name = None
     template_name = "farmers/admin/listing_inspect.html"
 
     def get_price_fen_display_value(self):
@@ -104,7 +107,10 @@ class ListingInspectView(generic.InspectView):
         context = super().get_context_data(**kwargs)
         context["decisions"] = listing_decisions(listing=self.object)
         context["certifications"] = self.object.certifications.all()
-        context["photos"] = self.object.photos.all()
+        context["photos"] = [
+            (photo, reverse(self.photo_url_name, args=(quote(self.object.pk), photo.pk)))
+            for photo in self.object.photos.all()
+        ]
         context["can_moderate"] = can_moderate(self.request.user)
         context["moderate_url"] = reverse(self.moderate_url_name, args=(quote(self.object.pk),))
         return context
@@ -169,6 +175,14 @@ class ListingModerateView(View):
         return redirect(reverse(self.index_url_name) + "?state=submitted")
 
 
+def listing_photo_view(request, pk: int, photo_id: int):
+    """A listing's photo for the operator reviewing it (the county's media is not public)."""
+    if not can_moderate(request.user):
+        raise PermissionDenied
+    photo = get_object_or_404(ListingPhoto, pk=photo_id, listing_id=pk)
+    return listing_photo_response(photo, "large")
+
+
 class ListingViewSet(ModelViewSet):
     model = Listing
     icon = "pick"
@@ -185,7 +199,7 @@ class ListingViewSet(ModelViewSet):
         "seller",
         "category",
         Column("price_yuan", label=_("单价（元）")),
-        "get_unit_display",
+        Column("get_unit_display", label=_("单位")),
         "stock",
         "origin_village",
         "state",
@@ -207,7 +221,9 @@ class ListingViewSet(ModelViewSet):
 
     def get_inspect_view_kwargs(self, **kwargs):
         return super().get_inspect_view_kwargs(
-            moderate_url_name=self.get_url_name("moderate"), **kwargs
+            moderate_url_name=self.get_url_name("moderate"),
+            photo_url_name=self.get_url_name("photo"),
+            **kwargs,
         )
 
     @property
@@ -222,6 +238,7 @@ class ListingViewSet(ModelViewSet):
         return [
             *super().get_urlpatterns(),
             path("moderate/<int:pk>/", self.moderate_view, name="moderate"),
+            path("inspect/<int:pk>/photos/<int:photo_id>/", listing_photo_view, name="photo"),
         ]
 
 
@@ -331,3 +348,4 @@ def register_farmers_viewsets():
 
 
 hooks.register("register_bulk_action", ApproveListingsBulkAction)
+from farmers import wagtail_hooks_import  # noqa: E402, F401  (bulk import pages)

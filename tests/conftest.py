@@ -21,12 +21,19 @@ from tests.fixtures.farmers import (  # noqa: F401  (fixtures)
     submitted_listing,
 )
 from tests.fixtures.i18n import compiled_messages  # noqa: F401  (fixture)
+from tests.fixtures.storefront import page_cache_off  # noqa: F401  (autouse fixture)
 
 
 @pytest.fixture(autouse=True)
 def media_root(settings, tmp_path):
     """Uploaded files go to a temporary folder, never into the working tree."""
+    from django.core.files.storage import storages
+
     settings.MEDIA_ROOT = tmp_path / "media"
+    # TenantFileSystemStorage caches MEDIA_ROOT/%s on first use and does not forget it when
+    # MEDIA_ROOT changes (django-tenants 4): without this, every test after the first would
+    # write into the first test's folder.
+    storages["default"].__dict__.pop("relative_media_root", None)
 
 
 @pytest.fixture(autouse=True)

@@ -2,13 +2,16 @@
 language on the hub and on a county host (locale/README.md)."""
 
 import json
+import os
 import re
+import shutil
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
@@ -22,6 +25,10 @@ LOCALE_DIR = Path(settings.BASE_DIR) / "locale"
 EN_PO = LOCALE_DIR / "en" / "LC_MESSAGES" / "django.po"
 ZH_PO = LOCALE_DIR / "zh_Hans" / "LC_MESSAGES" / "django.po"
 PLACEHOLDER = re.compile(r"%\(\w+\)[sd]")
+# The ignores of the makemessages command in locale/README.md: keep the two the same.
+MAKEMESSAGES_IGNORES = (".venv", "bench", "tests", "var")
+# What makemessages reads for the "django" domain (its default extensions).
+MAKEMESSAGES_EXTENSIONS = (".py", ".html", ".txt")
 
 PORTAL_ZH, PORTAL_EN = "选择您所在的县", "Choose your county"
 COUNTY_HOME_ZH, COUNTY_HOME_EN = "欢迎来到安吉县丰收购", "Welcome to Anji County on Fengshou"
@@ -33,6 +40,7 @@ SET_LANGUAGE_FORM = 'action="/i18n/setlang/"'
 # ------------------------------------------------------------------------------
 @dataclass
 class PoEntry:
+    msgctxt: str | None = None
     msgid: str = ""
     msgid_plural: str | None = None
     msgstrs: list[str] = field(default_factory=list)
@@ -59,7 +67,9 @@ def _po_entries(path: Path) -> list[PoEntry]:
             continue
         elif line.startswith('"'):
             text = _unquote(line)
-            if target == "msgid":
+            if target == "msgctxt":
+                entry.msgctxt += text
+            elif target == "msgid":
                 entry.msgid += text
             elif target == "msgid_plural":
                 entry.msgid_plural += text
@@ -67,7 +77,9 @@ def _po_entries(path: Path) -> list[PoEntry]:
                 entry.msgstrs[-1] += text
         else:
             keyword, _, value = line.partition(" ")
-            if keyword == "msgid":
+            if keyword == "msgctxt":
+                entry.msgctxt, target = _unquote(value), "msgctxt"
+            elif keyword == "msgid":
                 entry.msgid, target = _unquote(value), "msgid"
             elif keyword == "msgid_plural":
                 entry.msgid_plural, target = _unquote(value), "msgid_plural"
@@ -106,6 +118,63 @@ def test_english_translations_keep_every_placeholder():
 def test_both_catalogues_hold_the_same_messages():
     """Catches a makemessages run for one language only."""
     assert {e.msgid for e in _po_entries(EN_PO)} == {e.msgid for e in _po_entries(ZH_PO)}
+
+
+def _source_copy(destination: Path) -> Path:
+    """The files makemessages would read, copied under `destination` with the same layout.
+
+    makemessages scans its working directory and writes each message into the `locale/`
+    nearest above the file (settings.LOCALE_PATHS and ./locale included), so run from the
+    repository it would rewrite the committed catalogues. Run from this copy, whose own
+    `locale/` starts empty, it writes only there. Nested `locale/` folders (an app's own
+    catalogue) are copied as folders, so their messages stay out of the project's catalogue
+    as they do in a real run."""
+    root = Path(settings.BASE_DIR)
+
+    def ignored(folder: str, names: list[str]) -> set[str]:
+        skip = {name for name in names if name.startswith(".") or name == "__pycache__"}
+        if Path(folder) == root:
+            skip |= {*MAKEMESSAGES_IGNORES, "locale", "media", "staticfiles", "node_modules"}
+        return skip | {
+            name
+            for name in names
+            if not os.path.isdir(os.path.join(folder, name))
+            and not name.endswith(MAKEMESSAGES_EXTENSIONS)
+        }
+
+    copy = destination / "src"
+    shutil.copytree(root, copy, ignore=ignored)
+    (copy / "locale").mkdir()
+    return copy
+
+
+def _message_keys(entries: list[PoEntry]) -> set[tuple[str | None, str, str | None]]:
+    return {(e.msgctxt, e.msgid, e.msgid_plural) for e in entries}
+
+
+def test_english_catalogue_holds_every_message_in_the_code(tmp_path, settings, monkeypatch):
+    """Guards against drift: a string marked for translation in the code or a template but
+    never extracted (makemessages not run, or run for one language) shows Chinese to an
+    English reader, which the checks above cannot see. Obsolete (#~) entries are ignored."""
+    copy = _source_copy(tmp_path)
+    settings.LOCALE_PATHS = [str(copy / "locale")]
+    monkeypatch.chdir(copy)
+
+    call_command(
+        "makemessages",
+        locale=["en"],
+        ignore_patterns=list(MAKEMESSAGES_IGNORES),
+        verbosity=0,
+    )
+
+    extracted = _message_keys(_po_entries(copy / "locale" / "en" / "LC_MESSAGES" / "django.po"))
+    committed = _message_keys(_po_entries(EN_PO))
+    assert len(extracted) > 50
+    missing = sorted(extracted - committed, key=lambda key: (key[0] or "", key[1]))
+    assert missing == [], (
+        "Messages in the code but not in locale/en/LC_MESSAGES/django.po: run makemessages "
+        "and translate them (locale/README.md)."
+    )
 
 
 def test_english_catalogue_names_the_brand_and_the_portal():

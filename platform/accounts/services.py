@@ -127,6 +127,18 @@ def _sms_deliver_queue(*, outbox_id: int, schema_name: str) -> None:
     sms_deliver.apply_async(args=(outbox_id, schema_name), headers={"_schema_name": schema_name})
 
 
+def sms_send(*, mobile: str, text: str, now=None) -> SmsOutbox:
+    """Record a text message for `mobile` in the current county's outbox and queue its
+    delivery once the surrounding transaction commits (nothing is sent if it rolls back)."""
+    outbox = SmsOutbox(mobile=mobile, text=text, created_at=now or timezone.now())
+    outbox.full_clean()
+    outbox.save()
+    transaction.on_commit(
+        partial(_sms_deliver_queue, outbox_id=outbox.pk, schema_name=connection.schema_name)
+    )
+    return outbox
+
+
 def sms_code_request(*, mobile: str, ip: str | None) -> SmsCode:
     """Send a login code to `mobile` in the current county, unless a throttle says wait.
 
@@ -161,13 +173,7 @@ def sms_code_request(*, mobile: str, ip: str | None) -> SmsCode:
                 SMS_LOGIN_TEXT
                 % {"code": code, "minutes": int(SMS_CODE_LIFETIME.total_seconds() // 60)}
             )
-        outbox = SmsOutbox(mobile=mobile, text=text, created_at=now)
-        outbox.full_clean()
-        outbox.save()
-
-        transaction.on_commit(
-            partial(_sms_deliver_queue, outbox_id=outbox.pk, schema_name=connection.schema_name)
-        )
+        sms_send(mobile=mobile, text=text, now=now)
     return sms_code
 
 

@@ -5,12 +5,18 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from county_sites.api.api import api
+
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("account/", include("accounts.urls")),
     path("", include("farmers.urls")),
+    path("", include("county_sites.catalogue.urls")),
+    path("", include("county_sites.orders.urls")),
+    path("payments/", include("county_sites.payments.urls")),
+    path("api/v1/", api.urls),
     # Wagtail's page serving comes last: it answers every other path.
     path("", include(wagtail_urls)),
 ]

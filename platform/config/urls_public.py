@@ -9,4 +9,5 @@ urlpatterns = [
     path("", portal, name="portal"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("sandbox-bank/", include("sandbox_bank.urls")),
 ]

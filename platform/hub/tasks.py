@@ -13,17 +13,27 @@ class WrongCountySchemaError(RuntimeError):
 
 
 def county_figures() -> dict:
-    """Figures of the county whose schema is current."""
+    """Figures of the county whose schema is current. Sales are what the ledger says was
+    received (online payments and cash collected) less refunds."""
     from wagtail.models import Page
 
     from accounts.models import User
+    from county_sites.ledger.models import LedgerEntry
+    from county_sites.ledger.selectors import ledger_totals
+    from county_sites.orders.models import Order
+    from farmers.models import Seller
 
+    totals = ledger_totals()
+    kind = LedgerEntry.Kind
     return {
         "users": User.objects.count(),
-        # Sellers, orders and sales come with the listings and ordering issues.
-        "sellers": 0,
-        "orders": 0,
-        "sales_fen": 0,
+        "sellers": Seller.objects.count(),
+        "orders": Order.objects.exclude(state=Order.State.CANCELLED).count(),
+        "sales_fen": (
+            totals.get(kind.PAYMENT, 0)
+            + totals.get(kind.CASH_COLLECTED, 0)
+            - totals.get(kind.REFUND, 0)
+        ),
         "pages": Page.objects.filter(depth__gt=1).count(),
     }
 

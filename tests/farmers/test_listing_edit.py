@@ -1,17 +1,18 @@
 """Editing listings: price/stock keep a live listing live, anything else goes back to review."""
 
 import datetime as dt
+import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
 
 from config.errors import ApplicationError
+from farmers.images import MAX_PHOTOS_PER_LISTING, PHOTO_TOO_MANY
 from farmers.models import Listing, ListingPhoto, ModerationDecision
 from farmers.services import (
-    MAX_PHOTOS_PER_LISTING,
     MSG_CATEGORY_INACTIVE,
     MSG_CERTIFICATION_DUPLICATE,
-    MSG_PHOTO_LIMIT,
     MSG_PRICE_REQUIRED,
     MSG_STOCK_NEGATIVE,
     MSG_UNKNOWN_FIELDS,
@@ -32,16 +33,13 @@ from tests.fixtures.farmers import farmers_snapshot
 State = Listing.State
 Action = ModerationDecision.Action
 
-# The smallest valid GIF: enough for ImageField to read a size. Real photo checks belong to
-# farmers.images and its tests.
-TINY_GIF = (
-    b"GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!\xf9\x04\x01\x00\x00\x00\x00"
-    b",\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;"
-)
-
 
 def _photo():
-    return SimpleUploadedFile("IMG_0001.gif", TINY_GIF, content_type="image/gif")
+    """A small phone JPEG; what farmers.images does with photos is tested in test_images and
+    test_listing_photos."""
+    buffer = io.BytesIO()
+    Image.new("RGB", (4, 3), (200, 30, 30)).save(buffer, format="JPEG")
+    return SimpleUploadedFile("IMG_0001.jpg", buffer.getvalue(), content_type="image/jpeg")
 
 
 def _returns(listing):
@@ -240,7 +238,7 @@ def test_adding_a_photo_sends_an_approved_listing_back_to_review(seller, approve
     photo = listing_photo_add(actor=seller.user, listing=approved_listing, image=_photo())
 
     approved_listing.refresh_from_db()
-    assert (photo.width, photo.height, photo.position) == (1, 1, 0)
+    assert (photo.width, photo.height, photo.position) == (4, 3, 0)
     assert photo.original.name.startswith(f"listings/{approved_listing.pk}/")
     assert "IMG_0001" not in photo.original.name
     assert approved_listing.state == State.SUBMITTED
@@ -257,7 +255,7 @@ def test_a_seventh_photo_is_refused_and_nothing_is_saved(seller, draft_listing):
     with pytest.raises(ApplicationError) as raised:
         listing_photo_add(actor=seller.user, listing=draft_listing, image=_photo())
 
-    assert str(raised.value) == MSG_PHOTO_LIMIT % {"max": 6}
+    assert str(raised.value) == PHOTO_TOO_MANY % {"max": 6}
     assert farmers_snapshot() == before
     assert list(
         ListingPhoto.objects.filter(listing=draft_listing).values_list("position", flat=True)

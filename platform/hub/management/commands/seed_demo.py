@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from django_tenants.utils import tenant_context
 
 from accounts.services import user_create_county_operator, user_create_province_staff
+from county_sites.demo.fill import county_demo_fill
 from hub.models import County
 from hub.services import county_create, county_template_ensure
 
@@ -19,7 +20,10 @@ DEMO_COUNTIES = [
 
 
 class Command(BaseCommand):
-    help = "Seed the demo province (a province admin) and three demo counties with operators."
+    help = (
+        "Seed the demo province (a province admin) and three demo counties with operators, "
+        "service points, delivery zones, sellers and approved listings."
+    )
 
     def handle(self, *args, **options):
         with transaction.atomic():
@@ -30,9 +34,12 @@ class Command(BaseCommand):
             self.stdout.write(f"[{index}/{total}] {spec['name']} ({spec['slug']})")
             county = County.objects.filter(slug=spec["slug"]).first()
             if county is None:
-                county_create(**spec, operator_password=DEMO_PASSWORD, progress=self.stdout.write)
+                county = county_create(
+                    **spec, operator_password=DEMO_PASSWORD, progress=self.stdout.write
+                ).county
             else:
                 self.stdout.write(_("已存在，跳过创建。"))
                 with tenant_context(county):
                     user_create_county_operator(username="operator", password=DEMO_PASSWORD)
+            county_demo_fill(county=county, progress=self.stdout.write)
         self.stdout.write(self.style.SUCCESS(_("演示数据已就绪。")))

@@ -1,0 +1,45 @@
+"""Payment of the resident's own order: GET /orders/{number}/payment/ (status) and
+POST /orders/{number}/pay/ (where to send the buyer: the bank's pay page), through
+county_sites.payments.services as the order page's pay button does."""
+
+from django.urls import reverse
+from ninja import Router
+
+from county_sites.api import schemas
+from county_sites.api.auth import resident_auth
+from county_sites.api.orders import ERRORS, own_order
+from county_sites.api.selectors import payment_for_order
+from county_sites.payments.providers import provider_get
+from county_sites.payments.services import payment_reconcile, payment_start
+
+router = Router(tags=["payments"], auth=resident_auth)
+
+
+@router.get("/orders/{number}/payment/", response={200: schemas.PaymentStatusOut,
+                                                   404: schemas.ErrorOut, **ERRORS})  # fmt: skip
+def payment_status(request, number: str, refresh: bool = False):
+    """`refresh=true` first asks the bank (as coming back from its pay page does), in case
+    its notify has not arrived yet."""
+    order = own_order(request, number)
+    if refresh and order.is_online:
+        payment_reconcile(order_id=order.pk)
+        order = own_order(request, number)
+    data = schemas.payment_status_out(order, payment_for_order(order=order))
+    if not order.is_online:
+        # Cash is paid when the parcel is collected; the provider says so without a network call.
+        data["paid"] = provider_get(order.payment_method).query(order).paid
+    return data
+
+
+@router.post("/orders/{number}/pay/", response={200: schemas.PayOut, 404: schemas.ErrorOut,
+                                                **ERRORS})  # fmt: skip
+def pay(request, number: str):
+    """The bank's pay page for an unpaid online order (null for cash on pickup). Starting
+    again reuses the same bank transaction."""
+    order = own_order(request, number)
+    url = payment_start(
+        order=order,
+        notify_url=request.build_absolute_uri(reverse("payments:notify_bank_gateway")),
+        return_url=request.build_absolute_uri(reverse("payments:return", args=[order.number])),
+    )
+    return {"order_number": order.number, "redirect_url": url}

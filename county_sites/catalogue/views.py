@@ -1,0 +1,101 @@
+"""Catalogue pages of a county host: /c/<slug>/, /p/<id>/ and /search/. Thin: parse the query
+string, call county_sites.catalogue.selectors, render. Only approved listings of the current
+county (request.tenant's schema) exist here; anything else is a 404."""
+
+from django.core.exceptions import SuspiciousFileOperation
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import render
+from django.views.decorators.http import require_safe
+
+from county_sites.catalogue.forms import CatalogueFilterForm
+from county_sites.catalogue.photos import rendition_entry
+from county_sites.catalogue.selectors import (
+    SEARCH_LIMIT_DEFAULT,
+    category_get_active,
+    category_list_top,
+    listing_catalogue,
+    listing_get_for_product_page,
+    listing_photo_get_public,
+    search_listings,
+    village_list,
+)
+from county_sites.page_cache import page_cacheable
+from county_sites.search import query_normalise
+
+LISTINGS_PER_PAGE = 20
+# The URL changes with the file (catalogue.photos): a year, and never revalidated.
+PHOTO_CACHE_CONTROL = "public, max-age=31536000, immutable"
+
+
+@page_cacheable
+def category_detail(request, slug: str):
+    category = category_get_active(slug=slug)
+    if category is None:
+        raise Http404
+    form = CatalogueFilterForm(
+        request.GET, category=category, villages=village_list(category=category)
+    )
+    listings = listing_catalogue(filters=form.filters())
+    page = Paginator(listings, LISTINGS_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "county_sites/catalogue/category_detail.html",
+        {
+            "category": category,
+            "form": form,
+            "page_obj": page,
+            "listings": page.object_list,
+            "query_without_page": query.urlencode(),
+        },
+    )
+
+
+@page_cacheable
+def listing_detail(request, listing_id: int):
+    page = listing_get_for_product_page(listing_id=listing_id)
+    if page is None:
+        raise Http404
+    return render(
+        request,
+        "county_sites/catalogue/listing_detail.html",
+        {
+            "listing": page.listing,
+            "photos": page.photos,
+            "certifications": page.certifications,
+            "batch": page.batch,
+        },
+    )
+
+
+def search(request):
+    """Not page-cached: every query string would be an entry."""
+    q = query_normalise(request.GET.get("q", ""))
+    results = search_listings(q=q, limit=SEARCH_LIMIT_DEFAULT) if q else []
+    return render(
+        request,
+        "county_sites/catalogue/search.html",
+        {
+            "q": q,
+            "listings": results,
+            "suggested_categories": category_list_top() if q and not results else [],
+        },
+    )
+
+
+@require_safe
+def listing_photo_file(request, photo_id: str, rendition: str, version: str):
+    """A WebP rendition of an approved listing's photo, from the county's media storage."""
+    photo = listing_photo_get_public(photo_id=int(photo_id))
+    entry = rendition_entry(photo, rendition, version) if photo is not None else None
+    if entry is None:
+        raise Http404
+    try:
+        file = photo.original.storage.open(entry["path"], "rb")
+    except (FileNotFoundError, SuspiciousFileOperation) as missing:
+        raise Http404 from missing
+    response = FileResponse(file, content_type="image/webp")
+    response["Cache-Control"] = PHOTO_CACHE_CONTROL
+    return response

@@ -1,0 +1,8 @@
+"""Demo content for the three demo counties (安吉, 淳安, 遂昌), filled in by `seed_demo`:
+service points, delivery zones, sellers and approved listings with generated photos.
+
+    from county_sites.demo.fill import county_demo_fill
+    county_demo_fill(county=county, progress=print)
+
+Each county's content lives in its own module (anji.py, chunan.py, suichang.py).
+"""

@@ -1,0 +1,260 @@
+"""Fill a demo county with its service points, delivery zones, sellers and approved listings.
+
+Sellers, listings, photos, certifications and traceability batches go through
+farmers.services, acted by the county's operator account ("operator"), so demo data obeys the
+same rules as real data; the photo's renditions are made at once
+(listing_photo_renditions_make) instead of waiting for a Celery worker. Service points and
+delivery zones have no services yet (operators edit them in the Wagtail admin), so they are
+validated with full_clean() and saved here.
+
+Idempotent: points and zones are found by name, sellers by mobile, listings by title per
+seller; anything that exists is left as it is. Each listing is made in one transaction, so
+an interrupted run leaves no half-made listing behind.
+"""
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.utils import timezone
+from django_tenants.utils import tenant_context
+
+from accounts.services import user_create_resident
+from county_sites.demo import anji, chunan, suichang
+from county_sites.demo.content import (
+    DemoCounty,
+    DemoListing,
+    DemoPoint,
+    DemoSeller,
+    DemoZone,
+    season_date,
+    season_year,
+)
+from county_sites.demo.photos import demo_photo_jpeg
+from county_sites.orders.models import DeliveryZone
+from farmers.images import RENDITION_SIZES, rendition_filename
+from farmers.models import Listing, ListingPhoto, Seller
+from farmers.services import (
+    listing_approve,
+    listing_certification_add,
+    listing_create,
+    listing_photo_add,
+    listing_photo_renditions_make,
+    listing_submit,
+    seller_register,
+    traceability_batch_create,
+)
+from hub.models import Category
+from service_points.models import ServicePoint
+
+DEMO_COUNTIES: dict[str, DemoCounty] = {
+    county.slug: county for county in (anji.COUNTY, chunan.COUNTY, suichang.COUNTY)
+}
+OPERATOR_USERNAME = "operator"
+# A progress line every this many listings (and after the last).
+PROGRESS_EVERY = 10
+
+
+def _silent(_message: str) -> None:
+    pass
+
+
+@dataclass
+class DemoFillResult:
+    points_created: int = 0
+    zones_created: int = 0
+    sellers_created: int = 0
+    listings_created: int = 0
+    listings_existing: int = 0
+
+
+def county_demo_fill(
+    *,
+    county,
+    progress: Callable[[str], None] = _silent,
+    limit: int | None = None,
+    today: dt.date | None = None,
+) -> DemoFillResult:
+    """Fill `county` (a hub County with demo content in DEMO_COUNTIES) with its demo data;
+    a county without demo content is left alone. `limit` caps how many of the county's
+    listings are considered (tests); `today` fixes the demo season (default: today)."""
+    result = DemoFillResult()
+    demo = DEMO_COUNTIES.get(county.slug)
+    if demo is None:
+        progress(f"[{county.slug}] no demo content for this county, skipped")
+        return result
+    today = today or timezone.localdate()
+    with tenant_context(county):
+        operator = get_user_model().objects.get(username=OPERATOR_USERNAME)
+        points = {point.name: _point_ensure(point, result) for point in demo.points}
+        for zone in demo.zones:
+            _zone_ensure(zone, result)
+        categories = {category.slug: category for category in Category.objects.all()}
+        wanted = demo.listings[:limit] if limit is not None else demo.listings
+        total, done = len(wanted), 0
+        for seller_number, demo_seller in enumerate(demo.sellers, start=1):
+            seller = _seller_ensure(demo_seller, operator=operator, points=points, result=result)
+            for listing_number, demo_listing in enumerate(demo_seller.listings, start=1):
+                if done >= total:
+                    break
+                done += 1
+                if Listing.objects.filter(seller=seller, title=demo_listing.title).exists():
+                    result.listings_existing += 1
+                else:
+                    batch_code = (
+                        f"{demo.batch_prefix}{season_year(today) % 100:02d}-"
+                        f"{seller_number:02d}{listing_number:02d}"
+                    )
+                    _listing_make(
+                        demo_listing,
+                        seller=seller,
+                        operator=operator,
+                        category=categories[demo_listing.category],
+                        batch_code=batch_code,
+                        today=today,
+                    )
+                    result.listings_created += 1
+                if done % PROGRESS_EVERY == 0 or done == total:
+                    progress(f"[{county.slug}] {done}/{total} listings")
+    progress(
+        f"[{county.slug}] new: {result.points_created} service points, "
+        f"{result.zones_created} delivery zones, {result.sellers_created} sellers, "
+        f"{result.listings_created} listings ({result.listings_existing} already there)"
+    )
+    return result
+
+
+def _point_ensure(demo: DemoPoint, result: DemoFillResult) -> ServicePoint:
+    point = ServicePoint.objects.filter(name=demo.name).first()
+    if point is not None:
+        return point
+    point = ServicePoint(
+        name=demo.name,
+        village=demo.village,
+        address=demo.address,
+        latitude=Decimal(demo.latitude),
+        longitude=Decimal(demo.longitude),
+        opening_hours=demo.opening_hours,
+        phone=demo.phone,
+    )
+    point.full_clean()
+    point.save()
+    result.points_created += 1
+    return point
+
+
+def _zone_ensure(demo: DemoZone, result: DemoFillResult) -> DeliveryZone:
+    zone = DeliveryZone.objects.filter(name=demo.name).first()
+    if zone is not None:
+        return zone
+    zone = DeliveryZone(
+        name=demo.name,
+        description=demo.description,
+        fee_fen=demo.fee_fen,
+        sort_order=DeliveryZone.objects.count() * 10,
+    )
+    zone.full_clean()
+    zone.save()
+    result.zones_created += 1
+    return zone
+
+
+@transaction.atomic
+def _seller_ensure(
+    demo: DemoSeller, *, operator, points: dict[str, ServicePoint], result: DemoFillResult
+) -> Seller:
+    seller = Seller.objects.filter(mobile=demo.mobile).first()
+    if seller is not None:
+        return seller
+    if demo.consent_method == Seller.ConsentMethod.SELF_ON_PHONE:
+        # The seller signed up on their own phone: their account (SMS sign-in) registers them.
+        user = get_user_model().objects.filter(mobile=demo.mobile).first()
+        user = user or user_create_resident(mobile=demo.mobile)
+        actor, verified_at = user, timezone.now()
+    else:
+        user, actor, verified_at = None, operator, None
+    seller = seller_register(
+        actor=actor,
+        user=user,
+        kind=demo.kind,
+        name=demo.name,
+        mobile=demo.mobile,
+        village=demo.village,
+        consent_method=demo.consent_method,
+        registered_by_point=points[demo.point] if demo.point else None,
+        bank_name=demo.bank_name,
+        bank_account_number=demo.bank_account_number,
+        mobile_verified_at=verified_at,
+    )
+    result.sellers_created += 1
+    return seller
+
+
+def _listing_make(
+    demo: DemoListing, *, seller: Seller, operator, category, batch_code: str, today: dt.date
+) -> Listing:
+    harvest_start = harvest_end = None
+    if demo.harvest:
+        harvest_start, harvest_end = (season_date(text, today=today) for text in demo.harvest)
+    photos: list[ListingPhoto] = []
+    try:
+        with transaction.atomic():
+            listing = listing_create(
+                actor=operator,
+                seller=seller,
+                title=demo.title,
+                category=category,
+                unit=demo.unit,
+                price_fen=demo.price_fen,
+                stock=demo.stock,
+                description=demo.description,
+                min_order_qty=demo.min_order_qty,
+                harvest_start=harvest_start,
+                harvest_end=harvest_end,
+                origin_village=demo.origin_village,
+            )
+            image = demo_photo_jpeg(
+                label=demo.photo_label or demo.title,
+                category_slug=demo.category,
+                shape=demo.photo_shape,
+                caption=listing.origin_village,
+            )
+            photo = listing_photo_add(actor=operator, listing=listing, image=image)
+            photos.append(photo)
+            # Now rather than by the Celery task queued on commit (which then finds them
+            # ready and does nothing): the storefront shows the photo at once.
+            listing_photo_renditions_make(photo_id=photo.pk)
+            for certification in demo.certifications:
+                listing_certification_add(
+                    actor=operator,
+                    listing=listing,
+                    kind=certification.kind,
+                    certificate_number=certification.number,
+                    issuer=certification.issuer,
+                    valid_until=dt.date(season_year(today) + certification.valid_years, 12, 31),
+                )
+            if demo.batch:
+                traceability_batch_create(
+                    actor=operator,
+                    listing=listing,
+                    batch_code=batch_code,
+                    harvest_date=season_date(demo.batch.harvest, today=today),
+                    plot=demo.batch.plot,
+                    inputs_note=demo.batch.inputs_note,
+                )
+            listing_submit(actor=operator, listing=listing)
+            return listing_approve(actor=operator, listing=listing)
+    except BaseException:
+        # The rows are rolled back; their files would be left behind in the county's folder.
+        for photo in photos:
+            for name in [photo.original.name, *_rendition_names(photo)]:
+                default_storage.delete(name)
+        raise
+
+
+def _rendition_names(photo: ListingPhoto) -> list[str]:
+    return [rendition_filename(photo.original.name, name) for name in RENDITION_SIZES]

@@ -1,0 +1,410 @@
+"""Carts, orders, delivery zones and refund requests of one county (its schema).
+
+Every write goes through county_sites.orders.services; the state machine is in
+county_sites.orders.states. Money is integer fen everywhere.
+"""
+
+import uuid
+from pathlib import PurePosixPath
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from hub.taxonomy import Unit
+
+
+class DeliveryZone(models.Model):
+    """A part of the county the county delivers to, at a fixed fee per order.
+
+    County operators edit zones in the county Wagtail admin (配送区域); residents pick one at
+    checkout when they choose delivery. A zone is deactivated, never deleted: orders keep it.
+    """
+
+    name = models.CharField(_("名称"), max_length=64)
+    description = models.CharField(_("说明"), max_length=255, blank=True)
+    fee_fen = models.PositiveIntegerField(_("配送费（分）"), default=0)
+    is_active = models.BooleanField(_("启用"), default=True)
+    sort_order = models.PositiveSmallIntegerField(_("排序"), default=0)
+
+    class Meta:
+        verbose_name = _("配送区域")
+        verbose_name_plural = _("配送区域")
+        ordering = ["sort_order", "name", "pk"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def fee_yuan(self) -> str:
+        return fen_to_yuan(self.fee_fen)
+
+
+def fen_to_yuan(fen: int) -> str:
+    """1234 -> "12.34", -5 -> "-0.05": for people, never for arithmetic."""
+    sign = "-" if fen < 0 else ""
+    fen = abs(fen)
+    return f"{sign}{fen // 100}.{fen % 100:02d}"
+
+
+class Cart(models.Model):
+    """A signed-in resident's cart. Anonymous visitors keep theirs in the session; it is merged
+    here when they sign in (county_sites.orders.services.cart_merge)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="cart"
+    )
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("购物车")
+        verbose_name_plural = _("购物车")
+
+    def __str__(self):
+        return f"cart:{self.user_id}"
+
+
+class CartLine(models.Model):
+    cart = models.ForeignKey(Cart, on_delete=models.CASCADE, related_name="lines")
+    listing = models.ForeignKey(
+        "farmers.Listing", on_delete=models.CASCADE, related_name="+", verbose_name=_("商品")
+    )
+    quantity = models.PositiveIntegerField(_("数量"), validators=[MinValueValidator(1)])
+
+    class Meta:
+        verbose_name = _("购物车商品")
+        verbose_name_plural = _("购物车商品")
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["cart", "listing"], name="orders_cartline_unique"),
+            models.CheckConstraint(
+                condition=models.Q(quantity__gte=1), name="orders_cartline_quantity_positive"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.listing_id} × {self.quantity}"
+
+
+# A pickup code must be unique among orders in these states: the clerk finds the parcel by it.
+OPEN_STATES = ("placed", "paid", "preparing", "at_service_point", "refund_requested")
+
+
+class Order(models.Model):
+    """A resident's order. Placed by the resident on their phone, or by a service-point clerk
+    for them (`entered_by`, confirmed by the buyer at `buyer_confirmed_at`).
+
+    County operators read every order in the county Wagtail admin (订单) and move it along:
+    prepare, arrive at the service point, hand over / deliver. States and the moves between them
+    are in county_sites.orders.states.
+    """
+
+    class State(models.TextChoices):
+        PLACED = "placed", _("待支付")
+        PAID = "paid", _("已支付")
+        PREPARING = "preparing", _("备货中")
+        AT_SERVICE_POINT = "at_service_point", _("已到服务点")
+        COLLECTED = "collected", _("已取货")
+        DELIVERED = "delivered", _("已送达")
+        CANCELLED = "cancelled", _("已取消")
+        REFUND_REQUESTED = "refund_requested", _("退款申请中")
+        REFUNDED = "refunded", _("已退款")
+
+    class Fulfilment(models.TextChoices):
+        PICKUP = "pickup", _("服务点自提")
+        DELIVERY = "delivery", _("送货上门")
+
+    class PaymentMethod(models.TextChoices):
+        BANK_GATEWAY = "bank_gateway", _("在线支付（银行）")
+        CASH_ON_PICKUP = "cash_on_pickup", _("到服务点付现金")
+
+    OPEN_STATES = OPEN_STATES
+
+    number = models.CharField(_("订单号"), max_length=20, unique=True, editable=False)
+    buyer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("买家"),
+        on_delete=models.PROTECT,
+        related_name="orders",
+    )
+    # Who typed the order in: empty when the buyer did it themselves, else the clerk.
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("代下单人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    buyer_confirmed_at = models.DateTimeField(_("买家确认时间"), null=True, blank=True)
+    idempotency_key = models.CharField(_("提交标识"), max_length=64, editable=False)
+    state = models.CharField(
+        _("状态"), max_length=20, choices=State.choices, default=State.PLACED, db_index=True
+    )
+    # The state a refund request interrupted: a refused request returns the order there.
+    state_before_refund = models.CharField(
+        _("申请退款前状态"), max_length=20, choices=State.choices, blank=True
+    )
+    fulfilment = models.CharField(_("配送方式"), max_length=16, choices=Fulfilment.choices)
+    service_point = models.ForeignKey(
+        "service_points.ServicePoint",
+        verbose_name=_("自提服务点"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="orders",
+    )
+    pickup_code = models.CharField(_("取货码"), max_length=6, blank=True)
+    delivery_zone = models.ForeignKey(
+        DeliveryZone,
+        verbose_name=_("配送区域"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="orders",
+    )
+    delivery_address = models.CharField(_("收货地址"), max_length=255, blank=True)
+    contact_mobile = models.CharField(_("联系电话"), max_length=11, blank=True)
+    payment_method = models.CharField(_("支付方式"), max_length=20, choices=PaymentMethod.choices)
+    lines_total_fen = models.PositiveIntegerField(_("商品金额（分）"))
+    delivery_fee_fen = models.PositiveIntegerField(_("配送费（分）"), default=0)
+    total_fen = models.PositiveIntegerField(_("应付金额（分）"))
+    # Snapshotted at placement: a later change of the rate never changes an order's split.
+    commission_bp = models.PositiveIntegerField(_("佣金费率（基点）"))
+    # Set once when the reserved stock goes back to the listings: never twice.
+    stock_released_at = models.DateTimeField(_("库存释放时间"), null=True, blank=True)
+    placed_at = models.DateTimeField(_("下单时间"), default=timezone.now, db_index=True)
+    paid_at = models.DateTimeField(_("支付时间"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("取消时间"), null=True, blank=True)
+    cancel_reason = models.CharField(_("取消原因"), max_length=255, blank=True)
+    completed_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("订单")
+        verbose_name_plural = _("订单")
+        ordering = ["-placed_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["buyer", "idempotency_key"], name="orders_order_idempotency_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["pickup_code"],
+                condition=models.Q(state__in=OPEN_STATES) & ~models.Q(pickup_code=""),
+                name="orders_order_open_pickup_code_unique",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(
+                    total_fen=models.F("lines_total_fen") + models.F("delivery_fee_fen")
+                ),
+                name="orders_order_total_adds_up",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(
+                    fulfilment="pickup", service_point__isnull=False, delivery_zone__isnull=True
+                )
+                | models.Q(
+                    fulfilment="delivery", delivery_zone__isnull=False, service_point__isnull=True
+                ),
+                name="orders_order_fulfilment_target",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(payment_method="cash_on_pickup")
+                | models.Q(fulfilment="pickup"),
+                name="orders_order_cash_only_with_pickup",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(
+                    state__in=[
+                        "placed",
+                        "paid",
+                        "preparing",
+                        "at_service_point",
+                        "collected",
+                        "delivered",
+                        "cancelled",
+                        "refund_requested",
+                        "refunded",
+                    ]
+                ),  # fmt: skip
+                name="orders_order_state_valid",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["buyer", "-placed_at"], name="orders_order_buyer_idx"),
+            models.Index(
+                fields=["state", "payment_method", "placed_at"], name="orders_order_due_idx"
+            ),
+        ]
+
+    def __str__(self):
+        return self.number
+
+    @property
+    def total_yuan(self) -> str:
+        return fen_to_yuan(self.total_fen)
+
+    @property
+    def lines_total_yuan(self) -> str:
+        return fen_to_yuan(self.lines_total_fen)
+
+    @property
+    def delivery_fee_yuan(self) -> str:
+        return fen_to_yuan(self.delivery_fee_fen)
+
+    @property
+    def is_online(self) -> bool:
+        return self.payment_method == self.PaymentMethod.BANK_GATEWAY
+
+
+class OrderLine(models.Model):
+    """One listing in an order, with the title, unit and price as they were when ordered."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
+    listing = models.ForeignKey(
+        "farmers.Listing", verbose_name=_("商品"), on_delete=models.PROTECT, related_name="+"
+    )
+    # Copied from the listing: the seller's view and their payables never need a join back.
+    seller = models.ForeignKey(
+        "farmers.Seller", verbose_name=_("卖家"), on_delete=models.PROTECT, related_name="+"
+    )
+    title = models.CharField(_("标题"), max_length=80)
+    unit = models.CharField(_("单位"), max_length=16, choices=Unit.choices)
+    price_fen = models.PositiveIntegerField(_("单价（分）"))
+    quantity = models.PositiveIntegerField(_("数量"))
+    line_total_fen = models.PositiveIntegerField(_("小计（分）"))
+
+    class Meta:
+        verbose_name = _("订单商品")
+        verbose_name_plural = _("订单商品")
+        ordering = ["pk"]
+        indexes = [models.Index(fields=["seller", "order"], name="orders_line_seller_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(quantity__gte=1), name="orders_line_quantity_positive"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(line_total_fen=models.F("price_fen") * models.F("quantity")),
+                name="orders_line_total_adds_up",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.title} × {self.quantity}"
+
+    @property
+    def price_yuan(self) -> str:
+        return fen_to_yuan(self.price_fen)
+
+    @property
+    def line_total_yuan(self) -> str:
+        return fen_to_yuan(self.line_total_fen)
+
+
+class OrderEvent(models.Model):
+    """One move of an order's state: who made it, when, from where to where. Written by
+    county_sites.orders.services only; shown on the order page and in the admin."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
+    from_state = models.CharField(_("原状态"), max_length=20, blank=True)
+    to_state = models.CharField(_("新状态"), max_length=20)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    note = models.CharField(_("备注"), max_length=255, blank=True)
+    at = models.DateTimeField(_("时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("订单记录")
+        verbose_name_plural = _("订单记录")
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.from_state} → {self.to_state}"
+
+
+class RefundRequest(models.Model):
+    """A resident's request for their money back, with a reason and up to 3 photos. County
+    operators approve or refuse it in the county Wagtail admin (退款申请)."""
+
+    class State(models.TextChoices):
+        REQUESTED = "requested", _("待处理")
+        APPROVED = "approved", _("已同意")
+        REFUSED = "refused", _("已拒绝")
+
+    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="refund_requests")
+    reason = models.TextField(_("退款原因"))
+    amount_fen = models.PositiveIntegerField(_("退款金额（分）"))
+    state = models.CharField(
+        _("状态"), max_length=16, choices=State.choices, default=State.REQUESTED
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("申请时间"), default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
+    refusal_reason = models.TextField(_("拒绝原因"), blank=True)
+
+    class Meta:
+        verbose_name = _("退款申请")
+        verbose_name_plural = _("退款申请")
+        ordering = ["-requested_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["order"],
+                condition=models.Q(state="requested"),
+                name="orders_refund_one_open_per_order",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(state="refused") | ~models.Q(refusal_reason=""),
+                name="orders_refund_refused_has_reason",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.order.number} {self.get_state_display()}"
+
+    def clean(self):
+        if not self.reason.strip():
+            raise ValidationError({"reason": _("请填写退款原因。")})
+
+    @property
+    def amount_yuan(self) -> str:
+        return fen_to_yuan(self.amount_fen)
+
+
+def refund_photo_upload_to(instance: "RefundRequestPhoto", filename: str) -> str:
+    suffix = PurePosixPath(filename).suffix.lower()[:6] or ".jpg"
+    return f"refunds/{instance.refund_request_id}/{uuid.uuid4().hex}{suffix}"
+
+
+class RefundRequestPhoto(models.Model):
+    """A photo attached to a refund request (normalised: upright sRGB JPEG, no metadata)."""
+
+    refund_request = models.ForeignKey(
+        RefundRequest, on_delete=models.CASCADE, related_name="photos"
+    )
+    image = models.ImageField(
+        _("照片"), upload_to=refund_photo_upload_to, width_field="width", height_field="height"
+    )
+    width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("退款照片")
+        verbose_name_plural = _("退款照片")
+        ordering = ["pk"]
+
+    def __str__(self):
+        return self.image.name

@@ -1,0 +1,99 @@
+"""Reads for carts and orders; run inside the county's schema."""
+
+from django.db.models import Prefetch, QuerySet
+
+from county_sites.orders.models import Cart, CartLine, DeliveryZone, Order, OrderLine
+from farmers.models import Listing, Seller
+from service_points.models import ServicePoint
+
+
+def cart_lines_for_user(*, user) -> list[CartLine]:
+    """The user's cart lines with their listings, oldest first."""
+    cart = Cart.objects.filter(user=user).first()
+    if cart is None:
+        return []
+    return list(cart.lines.select_related("listing", "listing__seller").order_by("pk"))
+
+
+def cart_line_count_for_user(*, user) -> int:
+    """How many different items are in the user's cart (the storefront header's count)."""
+    return CartLine.objects.filter(cart__user=user).count()
+
+
+def listings_for_session_cart(*, session_lines: dict) -> list[tuple[Listing, int]]:
+    """(listing, quantity) for an anonymous visitor's session cart; gone listings skipped."""
+    ids = []
+    for raw_id in session_lines:
+        try:
+            ids.append(int(raw_id))
+        except ValueError:
+            continue
+    listings = Listing.objects.select_related("seller").in_bulk(ids)
+    return [
+        (listings[int(raw_id)], int(quantity))
+        for raw_id, quantity in session_lines.items()
+        if raw_id.isdigit() and int(raw_id) in listings
+    ]
+
+
+def service_points_for_pickup() -> QuerySet[ServicePoint]:
+    return ServicePoint.objects.filter(is_active=True).order_by("village", "name")
+
+
+def delivery_zones_active() -> QuerySet[DeliveryZone]:
+    return DeliveryZone.objects.filter(is_active=True)
+
+
+def _with_details(orders: QuerySet[Order]) -> QuerySet[Order]:
+    return orders.select_related("service_point", "delivery_zone").prefetch_related(
+        Prefetch("lines", queryset=OrderLine.objects.order_by("pk"))
+    )
+
+
+def order_list_for_buyer(*, buyer) -> QuerySet[Order]:
+    """A resident's orders, newest first, with lines (no N+1)."""
+    return _with_details(Order.objects.filter(buyer=buyer)).order_by("-placed_at", "-pk")
+
+
+def order_get_for_buyer(*, buyer, number: str) -> Order | None:
+    """The buyer's order by number, or None: another resident's order is simply not found."""
+    return (
+        _with_details(Order.objects.filter(buyer=buyer, number=number))
+        .prefetch_related("events", "refund_requests")
+        .first()
+    )
+
+
+def order_get_by_number(*, number: str) -> Order | None:
+    return _with_details(Order.objects.filter(number=number)).first()
+
+
+def order_list_for_seller(*, seller: Seller) -> QuerySet[Order]:
+    """Orders with at least one line of `seller`, each carrying only that seller's lines
+    (`seller_lines`): a seller never sees what else the buyer bought from others."""
+    return (
+        Order.objects.filter(lines__seller=seller)
+        .distinct()
+        .select_related("service_point", "delivery_zone")
+        .prefetch_related(
+            Prefetch(
+                "lines",
+                queryset=OrderLine.objects.filter(seller=seller).order_by("pk"),
+                to_attr="seller_lines",
+            )
+        )
+        .order_by("-placed_at", "-pk")
+    )
+
+
+def order_ids_awaiting_payment(*, older_than) -> list[int]:
+    """Online orders still unpaid that were placed before `older_than`, oldest first."""
+    return list(
+        Order.objects.filter(
+            state=Order.State.PLACED,
+            payment_method=Order.PaymentMethod.BANK_GATEWAY,
+            placed_at__lt=older_than,
+        )
+        .order_by("placed_at", "pk")
+        .values_list("pk", flat=True)
+    )

@@ -1,0 +1,232 @@
+"""Resident pages on a county host: cart, checkout, order history and tracking, cancel and
+refund requests; and the seller's view of orders for their items. Views only parse the
+request and call services/selectors; refusals come back as 400 with the service's message."""
+
+import uuid
+
+from django.contrib.auth.decorators import login_required as _login_required
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse, reverse_lazy
+from django.views.decorators.http import require_http_methods, require_POST
+
+from config.errors import ApplicationError
+from county_sites.orders.models import Order
+from county_sites.orders.selectors import (
+    cart_lines_for_user,
+    delivery_zones_active,
+    listings_for_session_cart,
+    order_get_for_buyer,
+    order_list_for_buyer,
+    order_list_for_seller,
+    service_points_for_pickup,
+)
+from county_sites.orders.services import (
+    cart_clear,
+    cart_line_check,
+    cart_line_remove,
+    cart_line_set,
+    order_cancel,
+    order_place,
+    refund_request_create,
+)
+from county_sites.orders.signals import SESSION_CART
+from county_sites.payments.services import payment_start
+
+# Residents sign in by SMS at /account/login/ (accounts), then come back here.
+login_required = _login_required(login_url=reverse_lazy("accounts:login"))
+
+
+def _cart_items(request) -> list[tuple]:
+    """(listing, quantity) of the visitor's cart: their DB cart, or the session's."""
+    if request.user.is_authenticated:
+        return [(line.listing, line.quantity) for line in cart_lines_for_user(user=request.user)]
+    return listings_for_session_cart(session_lines=request.session.get(SESSION_CART, {}))
+
+
+def cart_view(request, *, error: str = "", status: int = 200):
+    items = [
+        {"listing": listing, "quantity": quantity, "total_fen": listing.price_fen * quantity}
+        for listing, quantity in _cart_items(request)
+    ]
+    total = sum(item["total_fen"] for item in items)
+    return render(
+        request,
+        "orders/cart.html",
+        {"items": items, "total_yuan": f"{total // 100}.{total % 100:02d}", "error": error},
+        status=status,
+    )
+
+
+@require_POST
+def cart_add(request):
+    """Add or change a cart line: the DB cart when signed in, else the session."""
+    listing_id = request.POST.get("listing", "")
+    quantity = request.POST.get("quantity", "1")
+    try:
+        if not listing_id.isdigit():
+            raise Http404
+        if request.user.is_authenticated:
+            cart_line_set(user=request.user, listing_id=int(listing_id), quantity=quantity)
+        else:
+            listing, quantity = cart_line_check(listing_id=int(listing_id), quantity=quantity)
+            session_cart = dict(request.session.get(SESSION_CART, {}))
+            session_cart[str(listing.pk)] = quantity
+            request.session[SESSION_CART] = session_cart
+    except ApplicationError as error:
+        return cart_view(request, error=str(error.message), status=400)
+    return HttpResponseRedirect(reverse("orders:cart"), status=303)
+
+
+@require_POST
+def cart_remove(request):
+    listing_id = request.POST.get("listing", "")
+    if request.user.is_authenticated and listing_id.isdigit():
+        cart_line_remove(user=request.user, listing_id=int(listing_id))
+    else:
+        session_cart = dict(request.session.get(SESSION_CART, {}))
+        session_cart.pop(listing_id, None)
+        request.session[SESSION_CART] = session_cart
+    return HttpResponseRedirect(reverse("orders:cart"), status=303)
+
+
+def _checkout_page(request, *, error: str = "", status: int = 200, data=None):
+    lines = cart_lines_for_user(user=request.user)
+    total = sum(line.listing.price_fen * line.quantity for line in lines)
+    return render(
+        request,
+        "orders/checkout.html",
+        {
+            "lines": lines,
+            "lines_total_yuan": f"{total // 100}.{total % 100:02d}",
+            "points": service_points_for_pickup(),
+            "zones": delivery_zones_active(),
+            # A new key per checkout page: resubmitting this page (double tap, retry on a
+            # slow network) sends the same key and gets the same order.
+            "idempotency_key": (data or {}).get("idempotency_key") or uuid.uuid4().hex,
+            "data": data or {},
+            "error": error,
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def checkout(request):
+    if request.method == "GET":
+        return _checkout_page(request)
+    data = request.POST
+    lines = cart_lines_for_user(user=request.user)
+    try:
+        order = order_place(
+            buyer=request.user,
+            lines=[(line.listing_id, line.quantity) for line in lines],
+            fulfilment=data.get("fulfilment", ""),
+            service_point=_int_or_none(data.get("service_point")),
+            delivery_zone=_int_or_none(data.get("delivery_zone")),
+            delivery_address=data.get("delivery_address", ""),
+            payment_method=data.get("payment_method", ""),
+            idempotency_key=data.get("idempotency_key", ""),
+        )
+    except ApplicationError as error:
+        return _checkout_page(request, error=str(error.message), status=400, data=data)
+    if order.was_placed:
+        cart_clear(user=request.user, listing_ids=order.lines.values_list("listing_id", flat=True))
+    detail = reverse("orders:detail", args=[order.number])
+    if order.is_online and order.state == Order.State.PLACED:
+        try:
+            url = payment_start(
+                order=order,
+                notify_url=request.build_absolute_uri(reverse("payments:notify_bank_gateway")),
+                return_url=request.build_absolute_uri(
+                    reverse("payments:return", args=[order.number])
+                ),
+            )
+        except ApplicationError:
+            url = None  # the order page offers "pay" again
+        if url:
+            return HttpResponseRedirect(url, status=303)
+    return HttpResponseRedirect(detail, status=303)
+
+
+def _int_or_none(value):
+    return int(value) if value and str(value).isdigit() else None
+
+
+@login_required
+def order_list(request):
+    return render(
+        request, "orders/order_list.html", {"orders": order_list_for_buyer(buyer=request.user)}
+    )
+
+
+def _own_order(request, number: str) -> Order:
+    order = order_get_for_buyer(buyer=request.user, number=number)
+    if order is None:
+        raise Http404
+    return order
+
+
+@login_required
+def order_detail(request, number: str, *, error: str = "", status: int = 200):
+    """Confirmation and tracking page of the buyer's own order (anyone else's is a 404)."""
+    order = _own_order(request, number)
+    return render(
+        request,
+        "orders/order_detail.html",
+        {
+            "order": order,
+            "lines": order.lines.all(),
+            "events": order.events.all(),
+            "refund_requests": order.refund_requests.all(),
+            "error": error or request.GET.get("error", ""),
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def order_cancel_view(request, number: str):
+    order = _own_order(request, number)
+    try:
+        order_cancel(order=order, actor=request.user, reason=request.POST.get("reason", ""))
+    except ApplicationError as error:
+        return order_detail(request, number, error=str(error.message), status=400)
+    return HttpResponseRedirect(reverse("orders:detail", args=[number]), status=303)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def refund_request_view(request, number: str):
+    order = _own_order(request, number)
+    error, status = "", 200
+    if request.method == "POST":
+        try:
+            refund_request_create(
+                buyer=request.user,
+                order=order,
+                reason=request.POST.get("reason", ""),
+                photos=request.FILES.getlist("photos"),
+            )
+        except ApplicationError as refusal:
+            error, status = str(refusal.message), 400
+        else:
+            return HttpResponseRedirect(reverse("orders:detail", args=[number]), status=303)
+    return render(
+        request, "orders/refund_request.html", {"order": order, "error": error}, status=status
+    )
+
+
+@login_required
+def seller_orders(request):
+    """Orders containing the signed-in seller's items, showing only their own lines."""
+    seller = getattr(request.user, "seller", None)
+    if seller is None:
+        raise Http404
+    return render(
+        request,
+        "orders/seller_orders.html",
+        {"seller": seller, "orders": order_list_for_seller(seller=seller)},
+    )

@@ -1,0 +1,174 @@
+"""The county Wagtail admin: delivery zones (配送区域), orders (订单, read-only list with
+filters, plus a page to move an order along) and refund requests (退款申请), and the ledger's
+daily report (账本日报). Views parse the request and call services, which check the operator."""
+
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin import messages
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.viewsets.model import ModelViewSet
+
+from config.errors import ApplicationError
+from county_sites.ledger.selectors import ledger_daily_totals
+from county_sites.orders import services
+from county_sites.orders.models import DeliveryZone, Order, RefundRequest
+from farmers.permissions import is_county_operator
+
+REPORT_DAYS = 31
+
+
+class DeliveryZoneViewSet(ModelViewSet):
+    model = DeliveryZone
+    icon = "globe"
+    menu_label = _("配送区域")
+    menu_order = 320
+    add_to_admin_menu = True
+    copy_view_enabled = False
+    list_display = ["name", "fee_yuan", "is_active", "sort_order"]
+    list_filter = ["is_active"]
+    form_fields = ["name", "description", "fee_fen", "is_active", "sort_order"]
+
+
+class OrderViewSet(ModelViewSet):
+    """Read-only for operators (they hold view_order only): moves go through the act page."""
+
+    model = Order
+    # The resident pages own the "orders" URL namespace; the admin list keeps /admin/orders/.
+    url_namespace = "orders_admin"
+    url_prefix = "orders"
+    icon = "list-ul"
+    menu_label = _("订单")
+    menu_order = 330
+    add_to_admin_menu = True
+    copy_view_enabled = False
+    inspect_view_enabled = True
+    list_display = ["number", "state", "fulfilment", "payment_method", "total_yuan", "placed_at"]
+    list_filter = ["state", "fulfilment", "payment_method"]
+    search_fields = ["number", "pickup_code", "contact_mobile"]
+    form_fields = ["state"]
+    inspect_view_fields = [
+        "number", "buyer", "entered_by", "buyer_confirmed_at", "state", "fulfilment",
+        "service_point", "pickup_code", "delivery_zone", "delivery_address", "payment_method",
+        "lines_total_fen", "delivery_fee_fen", "total_fen", "placed_at", "paid_at",
+    ]  # fmt: skip
+
+
+class RefundRequestViewSet(ModelViewSet):
+    model = RefundRequest
+    icon = "undo"
+    menu_label = _("退款申请")
+    menu_order = 340
+    add_to_admin_menu = True
+    copy_view_enabled = False
+    inspect_view_enabled = True
+    list_display = ["order", "state", "amount_yuan", "requested_at"]
+    list_filter = ["state"]
+    form_fields = ["reason"]
+
+
+@hooks.register("register_admin_viewset")
+def register_order_viewsets():
+    return [
+        DeliveryZoneViewSet("delivery_zones"),
+        OrderViewSet("orders"),
+        RefundRequestViewSet("refund_requests"),
+    ]
+
+
+ORDER_MOVES = {
+    "prepare": services.order_prepare,
+    "arrive": services.order_arrive,
+    "deliver": services.order_deliver,
+}
+
+
+def _operator_only(request):
+    if not is_county_operator(request.user):
+        raise Http404
+
+
+def order_act(request, pk: int):
+    """One order with its lines and the moves an operator can make on it."""
+    _operator_only(request)
+    order = get_object_or_404(Order.objects.select_related("service_point", "delivery_zone"), pk=pk)
+    if request.method == "POST":
+        move = request.POST.get("move", "")
+        try:
+            if move in ORDER_MOVES:
+                ORDER_MOVES[move](order=order, actor=request.user)
+            elif move == "collect":
+                services.order_collect(
+                    order=order, actor=request.user, pickup_code=request.POST.get("pickup_code", "")
+                )
+            elif move == "cancel":
+                services.order_cancel(
+                    order=order, actor=request.user, reason=request.POST.get("reason", "")
+                )
+            else:
+                raise Http404
+        except ApplicationError as error:
+            messages.error(request, str(error.message))
+        else:
+            messages.success(request, _("订单已更新。"))
+        return HttpResponseRedirect(reverse("orders_act", args=[pk]))
+    return TemplateResponse(
+        request,
+        "orders/admin/order_act.html",
+        {
+            "order": order,
+            "lines": order.lines.all(),
+            "events": order.events.select_related("actor"),
+        },
+    )
+
+
+def refund_decide(request, pk: int):
+    _operator_only(request)
+    refund_request = get_object_or_404(RefundRequest.objects.select_related("order"), pk=pk)
+    if request.method == "POST":
+        try:
+            if request.POST.get("decision") == "approve":
+                services.refund_approve(actor=request.user, refund_request=refund_request)
+            else:
+                services.refund_refuse(
+                    actor=request.user,
+                    refund_request=refund_request,
+                    reason=request.POST.get("reason", ""),
+                )
+        except ApplicationError as error:
+            messages.error(request, str(error.message))
+        else:
+            messages.success(request, _("退款申请已处理。"))
+        return HttpResponseRedirect(reverse("refunds_decide", args=[pk]))
+    return TemplateResponse(
+        request,
+        "orders/admin/refund_decide.html",
+        {"request_obj": refund_request, "photos": refund_request.photos.all()},
+    )
+
+
+def ledger_daily(request):
+    """Per-day totals of the last REPORT_DAYS days; each day's difference must be 0."""
+    _operator_only(request)
+    today = timezone.localdate()
+    days = ledger_daily_totals(since=today - timezone.timedelta(days=REPORT_DAYS - 1), until=today)
+    return TemplateResponse(request, "ledger/daily_report.html", {"days": days})
+
+
+@hooks.register("register_admin_urls")
+def register_order_admin_urls():
+    return [
+        path("orders/act/<int:pk>/", order_act, name="orders_act"),
+        path("refunds/decide/<int:pk>/", refund_decide, name="refunds_decide"),
+        path("ledger/daily/", ledger_daily, name="ledger_daily"),
+    ]
+
+
+@hooks.register("register_admin_menu_item")
+def register_ledger_menu_item():
+    return MenuItem(_("账本日报"), reverse("ledger_daily"), icon_name="table", order=350)

@@ -1,0 +1,259 @@
+"""A page cache for the storefront's anonymous visitors, keyed by county.
+
+What is cached: GET/HEAD responses of views and Wagtail pages that opt in (`page_cacheable`,
+`PageCacheableMixin`), status 200, HTML, setting no cookie of their own, for requests that
+carry no identity: not logged in, no cart (a session holding the orders app's cart,
+county_sites.orders.signals.SESSION_CART; a signed-in resident's cart is in the database and
+they are skipped anyway), no pending messages. Everything else (admin, cart, checkout,
+orders, API, search) is never stored, so it can never be served to someone else.
+
+Cost for everything else: the lookup happens in process_view, once the URL is resolved, and
+only for views that may opt in (a `page_cacheable` view, or Wagtail's page serving, whose page
+class decides). Any other view costs no cache read at all: a benchmark measured a Redis GET on
+every anonymous county request halving a trivial view's throughput (bench/tenant_overhead.py).
+
+The key: county schema + scheme + host + language + full path (with the query string), under
+the county's generation number. `page_cache_purge_county()` bumps the generation in Redis:
+O(1), every old entry becomes unreachable and expires on its own. Called on Wagtail publish/
+unpublish and on listing, photo, seller and service point changes (county_sites/signals.py).
+
+In front of Redis, each worker process keeps the pages it served for a few seconds
+(FENGSHOU_PAGE_CACHE_MEMORY_SECONDS): DESIGN.md section 8 measured a home page at 0.54 of a bare
+view from Redis alone and above 1.0 with that memory in front. The price: after a purge, other
+workers may serve the old page for up to that many seconds (the purging worker forgets at
+once).
+
+CSRF: a cached page is shared, but its forms (language switch, add to cart) need the visitor's
+own CSRF token. The stored copy has the token replaced by a placeholder, filled on every hit
+with `get_token(request)`, which also makes Django set the visitor's CSRF cookie.
+"""
+
+import hashlib
+import re
+import time
+from functools import wraps
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
+from django.utils import translation
+from django_tenants.utils import get_public_schema_name, schema_context
+
+from county_sites.orders.signals import SESSION_CART
+
+CACHE_HEADER = "X-Page-Cache"
+CSRF_PLACEHOLDER = b"__fengshou_csrf_token__"
+_CSRF_VALUE = re.compile(rb'name="csrfmiddlewaretoken" value="([A-Za-z0-9]+)"')
+
+# (schema, scheme, host, language, path) -> (expires at, monotonic; cached entry)
+_memory: dict[tuple, tuple[float, tuple]] = {}
+# schema -> (expires at; generation)
+_generations: dict[str, tuple[float, int]] = {}
+
+
+def _setting(name: str, default):
+    return getattr(settings, name, default)
+
+
+def page_cache_enabled() -> bool:
+    return _setting("FENGSHOU_PAGE_CACHE_ENABLED", True)
+
+
+# ------------------------------------------------------------------------------------------
+# Opting in
+# ------------------------------------------------------------------------------------------
+def page_cache_mark(response):
+    response.page_cacheable = True
+    return response
+
+
+def page_cacheable(view):
+    """Decorator: this view's responses may be cached for anonymous visitors."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        return page_cache_mark(view(request, *args, **kwargs))
+
+    # Read by the middleware's process_view: only such views are looked up in the cache.
+    wrapped.page_cacheable = True
+    return wrapped
+
+
+def _view_may_be_cached(view_func) -> bool:
+    """True for views that opt in and for Wagtail's page serving (whose page class decides,
+    which is only known once the page is found)."""
+    if getattr(view_func, "page_cacheable", False):
+        return True
+    return getattr(view_func, "__module__", "") == "wagtail.views"
+
+
+class PageCacheableMixin:
+    """For Wagtail pages: the live page may be cached (previews are served elsewhere)."""
+
+    def serve(self, request, *args, **kwargs):
+        return page_cache_mark(super().serve(request, *args, **kwargs))
+
+
+# ------------------------------------------------------------------------------------------
+# Purging
+# ------------------------------------------------------------------------------------------
+def _generation_key() -> str:
+    # The default cache's KEY_FUNCTION (django_tenants.cache.make_key) puts the connection's
+    # schema in front of this: the county's own entry.
+    return "pagecache:generation"
+
+
+def page_cache_purge_county(*, schema_name: str | None = None) -> None:
+    """Forget every cached page of a county (default: the connection's current county)."""
+    schema_name = schema_name or connection.schema_name
+    with schema_context(schema_name):
+        key = _generation_key()
+        cache.add(key, 0, timeout=None)
+        try:
+            cache.incr(key)
+        except ValueError:  # evicted between add and incr
+            cache.set(key, 1, timeout=None)
+    _generations.pop(schema_name, None)
+    for memory_key in [k for k in _memory if k[0] == schema_name]:
+        _memory.pop(memory_key, None)
+
+
+def page_cache_clear_local() -> None:
+    """Forget this process's memory (tests)."""
+    _memory.clear()
+    _generations.clear()
+
+
+def _generation(schema_name: str, now: float, memory_seconds: float) -> int:
+    remembered = _generations.get(schema_name)
+    if remembered and remembered[0] > now:
+        return remembered[1]
+    generation = cache.get(_generation_key()) or 0
+    if memory_seconds > 0:
+        _generations[schema_name] = (now + memory_seconds, generation)
+    return generation
+
+
+# ------------------------------------------------------------------------------------------
+# The middleware
+# ------------------------------------------------------------------------------------------
+def _request_cacheable(request) -> bool:
+    if request.method not in ("GET", "HEAD") or not page_cache_enabled():
+        return False
+    tenant = getattr(request, "tenant", None)
+    if tenant is None or tenant.schema_name == get_public_schema_name():
+        return False
+    if request.COOKIES.get("messages"):
+        return False
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return False
+    # Only a visitor with a session cookie can have a cart in the session: don't load an
+    # empty session for everyone else.
+    session = getattr(request, "session", None)
+    return not (
+        session is not None
+        and settings.SESSION_COOKIE_NAME in request.COOKIES
+        and session.get(SESSION_CART)
+    )
+
+
+def _response_cacheable(request, response) -> bool:
+    if not getattr(response, "page_cacheable", False):
+        return False
+    if response.status_code != 200 or response.streaming or response.cookies:
+        return False
+    if not response.get("Content-Type", "").startswith("text/html"):
+        return False
+    cache_control = response.get("Cache-Control", "")
+    if "private" in cache_control or "no-store" in cache_control:
+        return False
+    vary = {v.strip().lower() for v in response.get("Vary", "").split(",") if v.strip()}
+    if vary - {"accept-language"}:
+        return False
+    session = getattr(request, "session", None)
+    return not (session is not None and session.modified)
+
+
+def _entry_from(response) -> tuple:
+    content = response.content
+    match = _CSRF_VALUE.search(content)
+    if match:
+        content = content.replace(match.group(1), CSRF_PLACEHOLDER)
+    return (content, response["Content-Type"], response.get("Content-Language", ""))
+
+
+def _response_from(entry: tuple, request) -> HttpResponse:
+    content, content_type, content_language = entry
+    if CSRF_PLACEHOLDER in content:
+        content = content.replace(CSRF_PLACEHOLDER, get_token(request).encode())
+    response = HttpResponse(b"" if request.method == "HEAD" else content, content_type)
+    if request.method == "HEAD":
+        response["Content-Length"] = str(len(content))
+    if content_language:
+        response["Content-Language"] = content_language
+    response[CACHE_HEADER] = "hit"
+    return response
+
+
+class PageCacheMiddleware:
+    """Place after the session, locale, CSRF and auth middleware (it reads the user, the
+    session and the active language, and fills CSRF tokens).
+
+    __call__ decides whether the request could be served from the cache (no identity, no
+    cart); process_view, once the view is known, looks the page up only for views that may
+    opt in, and notes where to store it; __call__ stores the response if it opted in."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not _request_cacheable(request):
+            return self.get_response(request)
+        request._page_cache_store = None
+        response = self.get_response(request)
+        store = request._page_cache_store
+        if store is not None and _response_cacheable(request, response):
+            where, key, now, memory_seconds = store
+            entry = _entry_from(response)
+            cache.set(key, entry, _setting("FENGSHOU_PAGE_CACHE_SECONDS", 300))
+            self._remember(where, entry, now, memory_seconds)
+            response[CACHE_HEADER] = "miss"
+        return response
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if not hasattr(request, "_page_cache_store") or not _view_may_be_cached(view_func):
+            return None
+        now = time.monotonic()
+        memory_seconds = _setting("FENGSHOU_PAGE_CACHE_MEMORY_SECONDS", 3)
+        schema_name = request.tenant.schema_name
+        where = (
+            schema_name,
+            request.scheme,
+            request.get_host(),
+            translation.get_language() or "",
+            request.get_full_path(),
+        )
+        remembered = _memory.get(where)
+        if remembered and remembered[0] > now:
+            return _response_from(remembered[1], request)
+
+        generation = _generation(schema_name, now, memory_seconds)
+        digest = hashlib.md5(repr(where[1:]).encode(), usedforsecurity=False).hexdigest()
+        key = f"pagecache:{generation}:{digest}"
+        entry = cache.get(key)
+        if entry is not None:
+            self._remember(where, entry, now, memory_seconds)
+            return _response_from(entry, request)
+        request._page_cache_store = (where, key, now, memory_seconds)
+        return None
+
+    @staticmethod
+    def _remember(where, entry, now, memory_seconds) -> None:
+        if memory_seconds <= 0:
+            return
+        if len(_memory) >= _setting("FENGSHOU_PAGE_CACHE_MEMORY_ENTRIES", 500):
+            _memory.clear()  # crude, but bounded; entries live seconds anyway
+        _memory[where] = (now + memory_seconds, entry)

@@ -1,0 +1,36 @@
+"""Celery task of the bulk import, run in the schema of the county that queued it.
+
+Kept apart from farmers/tasks.py (photos) so the import can be read on its own. Celery's
+autodiscovery only imports `<app>.tasks`, so farmers/tasks.py imports this module to register
+the task with workers.
+"""
+
+from celery import shared_task
+from django.db import connection
+
+
+class WrongSchemaError(RuntimeError):
+    """The task ran outside the schema that queued it: job ids are per county, so running
+    job N of another county would import someone else's file into this county. Refuse."""
+
+
+@shared_task(acks_late=True)
+def farmers_import_run(job_id: int, schema_name: str) -> dict:
+    """Run import job `job_id` of `schema_name` (farmers.imports.import_job_run). Idempotent:
+    a finished job is left as it is; a job interrupted half-way goes on where it stopped."""
+    if connection.schema_name != schema_name:
+        raise WrongSchemaError(
+            f"farmers_import_run({job_id}) ran in {connection.schema_name!r}, "
+            f"expected {schema_name!r}"
+        )
+    from farmers.imports import import_job_run
+
+    job = import_job_run(job_id=job_id)
+    return {
+        "state": job.state,
+        "rows_done": job.rows_done,
+        "created": job.created,
+        "updated": job.updated,
+        "unchanged": job.unchanged,
+        "failed": job.failed,
+    }

@@ -1,0 +1,172 @@
+"""SANDBOX BANK: the pretend bank's own writes, in public. Not a real bank.
+
+A county (merchant) creates a transaction, the buyer pays it on the pay page, the bank then
+notifies the county's notify URL (signed, asynchronously, retried until the county answers
+"success"). The county can query a transaction, close an unpaid one, and refund a paid one.
+"""
+
+import secrets
+import time
+from functools import partial
+
+from django.db import transaction
+from django.utils import timezone
+
+from sandbox_bank import signing
+from sandbox_bank.models import SandboxMerchant, SandboxRefund, SandboxTransaction
+
+
+class SandboxBankError(Exception):
+    """The bank refuses: `code` is what its API returns to the merchant."""
+
+    def __init__(self, code: str, message: str = ""):
+        super().__init__(message or code)
+        self.code = code
+        self.message = message or code
+
+
+def _no(prefix: str) -> str:
+    return f"{prefix}{timezone.now():%Y%m%d}{secrets.randbelow(10**10):010d}"
+
+
+@transaction.atomic
+def merchant_open(*, county_id: int, name: str) -> SandboxMerchant:
+    """The county's merchant account, opened on first use (idempotent)."""
+    merchant = SandboxMerchant.objects.filter(county_id=county_id).first()
+    if merchant is None:
+        merchant = SandboxMerchant.objects.create(
+            county_id=county_id,
+            name=name,
+            merchant_id=f"SBX{secrets.token_hex(6).upper()}",
+            secret=secrets.token_urlsafe(32),
+        )
+    return merchant
+
+
+@transaction.atomic
+def transaction_create(
+    *, merchant: SandboxMerchant, out_trade_no: str, amount_fen: int, subject: str,
+    notify_url: str, return_url: str,
+) -> SandboxTransaction:  # fmt: skip
+    """A transaction to pay; the same out_trade_no again returns the same one."""
+    if amount_fen <= 0:
+        raise SandboxBankError("INVALID_AMOUNT")
+    existing = (
+        SandboxTransaction.objects.select_for_update()
+        .filter(merchant=merchant, out_trade_no=out_trade_no)
+        .first()
+    )
+    if existing is not None:
+        if existing.amount_fen != amount_fen:
+            raise SandboxBankError("AMOUNT_MISMATCH")
+        return existing
+    return SandboxTransaction.objects.create(
+        merchant=merchant,
+        out_trade_no=out_trade_no,
+        trade_no=_no("T"),
+        token=secrets.token_urlsafe(24),
+        amount_fen=amount_fen,
+        subject=subject[:128],
+        notify_url=notify_url,
+        return_url=return_url,
+    )
+
+
+def _notify_queue(transaction_id: int) -> None:
+    from sandbox_bank.tasks import sandbox_notify_deliver
+
+    # Sent from public (the hub host's pay page): the task runs in public, where these rows are.
+    sandbox_notify_deliver.apply_async(args=(transaction_id,), headers={"_schema_name": "public"})
+
+
+@transaction.atomic
+def transaction_pay(*, token: str) -> SandboxTransaction:
+    """The buyer pressed "pay": mark paid and notify the merchant after commit. Paying twice
+    changes nothing; a closed transaction cannot be paid."""
+    trade = SandboxTransaction.objects.select_for_update().get(token=token)
+    if trade.state == SandboxTransaction.State.CLOSED:
+        raise SandboxBankError("TRADE_CLOSED", "该交易已关闭，无法支付。")
+    if trade.state == SandboxTransaction.State.PENDING:
+        trade.state = SandboxTransaction.State.PAID
+        trade.paid_at = timezone.now()
+        trade.save(update_fields=["state", "paid_at"])
+        transaction.on_commit(partial(_notify_queue, trade.pk))
+    return trade
+
+
+def _trade(merchant: SandboxMerchant, out_trade_no: str, *, lock=False) -> SandboxTransaction:
+    trades = SandboxTransaction.objects.filter(merchant=merchant, out_trade_no=out_trade_no)
+    if lock:
+        trades = trades.select_for_update()
+    trade = trades.first()
+    if trade is None:
+        raise SandboxBankError("TRADE_NOT_EXIST")
+    return trade
+
+
+def transaction_query(*, merchant: SandboxMerchant, out_trade_no: str) -> SandboxTransaction:
+    return _trade(merchant, out_trade_no)
+
+
+@transaction.atomic
+def transaction_close(*, merchant: SandboxMerchant, out_trade_no: str) -> SandboxTransaction:
+    """Close an unpaid transaction so it can never be paid; closing twice is fine, an unknown
+    one is treated as closed; a paid one is refused."""
+    try:
+        trade = _trade(merchant, out_trade_no, lock=True)
+    except SandboxBankError:
+        return None
+    if trade.state == SandboxTransaction.State.PAID:
+        raise SandboxBankError("TRADE_PAID")
+    if trade.state == SandboxTransaction.State.PENDING:
+        trade.state = SandboxTransaction.State.CLOSED
+        trade.save(update_fields=["state"])
+    return trade
+
+
+@transaction.atomic
+def refund_create(
+    *, merchant: SandboxMerchant, out_trade_no: str, out_refund_no: str, amount_fen: int
+) -> SandboxRefund:
+    """Refund part or all of a paid transaction; the same out_refund_no again returns the
+    same refund and moves no money twice."""
+    trade = _trade(merchant, out_trade_no, lock=True)
+    existing = SandboxRefund.objects.filter(transaction=trade, out_refund_no=out_refund_no).first()
+    if existing is not None:
+        return existing
+    if trade.state != SandboxTransaction.State.PAID:
+        raise SandboxBankError("TRADE_NOT_PAID")
+    if amount_fen <= 0 or trade.refunded_fen + amount_fen > trade.amount_fen:
+        raise SandboxBankError("REFUND_AMOUNT_INVALID")
+    trade.refunded_fen += amount_fen
+    trade.save(update_fields=["refunded_fen"])
+    return SandboxRefund.objects.create(
+        transaction=trade, out_refund_no=out_refund_no, refund_no=_no("R"), amount_fen=amount_fen
+    )
+
+
+def notify_payload(*, trade: SandboxTransaction) -> dict:
+    """The signed notify for a paid transaction, with a fresh timestamp and nonce each time
+    (a redelivery is a new message; the same message twice is a replay)."""
+    return signing.signed(
+        {
+            "merchant_id": trade.merchant.merchant_id,
+            "out_trade_no": trade.out_trade_no,
+            "trade_no": trade.trade_no,
+            "amount_fen": trade.amount_fen,
+            "trade_status": "SUCCESS",
+            "timestamp": int(time.time()),
+            "nonce": secrets.token_hex(16),
+        },
+        trade.merchant.secret,
+    )
+
+
+@transaction.atomic
+def notify_record(*, transaction_id: int, delivered: bool) -> SandboxTransaction:
+    trade = SandboxTransaction.objects.select_for_update().get(pk=transaction_id)
+    trade.notify_attempts += 1
+    if delivered and trade.notified_at is None:
+        trade.notified_at = timezone.now()
+    trade.save(update_fields=["notify_attempts", "notified_at"])
+    return trade
