@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.views import SESSION_VERIFIED_MOBILE
 from config.errors import ApplicationError
 from farmers.images import MAX_PHOTOS_PER_LISTING
 from farmers.models import Listing
@@ -41,6 +42,7 @@ from farmers.services import (
     listing_stock_set,
     listing_submit,
     listing_update,
+    seller_claim_by_verified_mobile,
     traceability_batch_create,
 )
 from farmers.views import listing_photo_response
@@ -72,6 +74,12 @@ def seller_required(view):
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs):
         seller = seller_get_for_user(user=request.user)
+        verified_mobile = request.session.get(SESSION_VERIFIED_MOBILE)
+        if verified_mobile and (seller is None or seller.mobile_verified_at is None):
+            seller = (
+                seller_claim_by_verified_mobile(user=request.user, mobile=verified_mobile)
+                or seller
+            )
         if seller is None:
             return redirect_to_login(request.get_full_path(), login_url=reverse("accounts:login"))
         request.seller = seller

@@ -182,6 +182,30 @@ def _bank_last4(*, bank_name: str, bank_account_number: str) -> str:
 
 
 @transaction.atomic
+def seller_claim_by_verified_mobile(*, user, mobile: str) -> Seller | None:
+    """A user who proved with an SMS code that they hold `mobile` becomes that seller's login
+    (a seller registered by an operator, a clerk or an import has none yet) and the seller's
+    mobile counts as verified. Returns the seller, or None when no seller can be claimed: no
+    seller has that number, it is not the user's own number, or another account has it."""
+    if not user.is_authenticated or not mobile or user.mobile != mobile:
+        return None
+    seller = Seller.objects.select_for_update().filter(mobile=mobile).first()
+    if seller is None or (seller.user_id is not None and seller.user_id != user.pk):
+        return None
+    changed = []
+    if seller.user_id is None:
+        seller.user = user
+        changed.append("user")
+    if seller.mobile_verified_at is None:
+        seller.mobile_verified_at = timezone.now()
+        changed.append("mobile_verified_at")
+    if changed:
+        seller.full_clean()
+        seller.save(update_fields=[*changed, "updated_at"])
+    return seller
+
+
+@transaction.atomic
 def seller_register(
     *,
     actor,

@@ -22,6 +22,9 @@ from accounts.services import (
 from config.errors import ApplicationError
 
 SESSION_MOBILE = "accounts_sms_login_mobile"
+# The mobile number this session proved it holds with an SMS code; other apps may trust it
+# (farmers: a seller registered at a service point claims their seller account with it).
+SESSION_VERIFIED_MOBILE = "accounts_verified_mobile"
 # Sessions remember which backend authenticated the user; ModelBackend reloads any active user.
 LOGIN_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
@@ -114,6 +117,7 @@ def _post_code(request: HttpRequest, next_url: str) -> HttpResponse:
         return _refused(request, step="code", form=form, next_url=next_url, error=error)
     login(request, user, backend=LOGIN_BACKEND)
     request.session.pop(SESSION_MOBILE, None)
+    request.session[SESSION_VERIFIED_MOBILE] = mobile
     return HttpResponseRedirect(next_url, status=303)
 
 
