@@ -120,12 +120,42 @@ def county_demo_fill(
                     result.listings_created += 1
                 if done % PROGRESS_EVERY == 0 or done == total:
                     progress(f"[{county.slug}] {done}/{total} listings")
+        _home_featured_ensure(county=county, operator=operator)
     progress(
         f"[{county.slug}] new: {result.points_created} service points, "
         f"{result.zones_created} delivery zones, {result.sellers_created} sellers, "
         f"{result.listings_created} listings ({result.listings_existing} already there)"
     )
     return result
+
+
+FEATURED_COUNT = 8
+
+
+@transaction.atomic
+def _home_featured_ensure(*, county, operator) -> None:
+    """Curate the home page as an operator would: the county's specialities (each farmer's
+    and co-operative's first listing) featured right under the welcome, once."""
+    from county_sites.models import CountyHomePage
+
+    home = CountyHomePage.objects.first()
+    if home is None or any(block.block_type == "featured_listings" for block in home.body):
+        return
+    specialities = []
+    for seller in Seller.objects.exclude(kind=Seller.Kind.MERCHANT).order_by("pk"):
+        first = seller.listings.filter(state=Listing.State.APPROVED).order_by("pk").first()
+        if first is not None:
+            specialities.append(first.pk)
+    if not specialities:
+        return
+    blocks = [(block.block_type, block.value) for block in home.body]
+    featured = home.body.stream_block.child_blocks["featured_listings"].to_python(
+        {"title": f"{county.name}特产", "listings": specialities[:FEATURED_COUNT]}
+    )
+    at = 1 if blocks and blocks[0][0] == "announcement" else 0
+    blocks.insert(at, ("featured_listings", featured))
+    home.body = blocks
+    home.save_revision(user=operator).publish()
 
 
 def _point_ensure(demo: DemoPoint, result: DemoFillResult) -> ServicePoint:

@@ -14,6 +14,7 @@ from accounts.models import User
 from county_sites.demo.content import season_date
 from county_sites.demo.fill import DEMO_COUNTIES, DemoFillResult, county_demo_fill
 from county_sites.demo.photos import PHOTO_SIZE, demo_photo_jpeg
+from county_sites.models import CountyHomePage
 from county_sites.orders.models import DeliveryZone
 from farmers.models import (
     Listing,
@@ -156,10 +157,19 @@ def test_fill_makes_the_whole_county_through_the_services_and_a_second_run_adds_
         assert (photo.width, photo.height) == PHOTO_SIZE
     assert "[anji] 45/45 listings" in messages
 
+    home = CountyHomePage.objects.get()
+    assert [block.block_type for block in home.body][:2] == ["announcement", "featured_listings"]
+    featured = home.body[1].value
+    assert featured["title"] == "安吉县特产"
+    assert featured["listings"][0].title == demo.sellers[0].listings[0].title
+    assert all(listing.seller.kind != Seller.Kind.MERCHANT for listing in featured["listings"])
+    revisions = home.revisions.count()
+
     second = county_demo_fill(county=in_county, progress=messages.append, today=TODAY)
 
     assert second == DemoFillResult(listings_existing=45)
     assert _counts() == counts
+    assert home.revisions.count() == revisions
 
 
 def test_fill_gives_white_tea_its_certificates_batch_and_season(in_county):
