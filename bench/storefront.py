@@ -109,6 +109,7 @@ def seed() -> dict:
     from django.core.files.base import ContentFile
     from django.core.files.storage import default_storage
     from django.core.management import call_command
+    from django.db import connection
     from django.utils import timezone
     from django_tenants.utils import tenant_context
     from PIL import Image as PillowImage
@@ -163,7 +164,8 @@ def seed() -> dict:
                 path = f"bench/photo_{name}.webp"
                 if not default_storage.exists(path):
                     default_storage.save(path, ContentFile(_webp((90, 140, 60), size)))
-                files[name] = {"name": path, "width": size[0], "height": size[1]}
+                # Recorded as farmers.services.listing_photo_renditions_make does.
+                files[name] = {"name": name, "width": size[0], "height": size[1], "path": path}
             ListingPhoto.objects.bulk_create(
                 ListingPhoto(
                     listing=listing,
@@ -211,6 +213,10 @@ def seed() -> dict:
                 *home_page_default_body(county=county)[2:],
             ]
             home.save_revision().publish()
+            # Planner statistics, as autovacuum soon gives any production table: without them
+            # PostgreSQL may plan the product page's lookup by listing state, not by id.
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
         product = Listing.objects.order_by("pk")[10]
         category = product.category
     return {

@@ -77,8 +77,7 @@ def seller_required(view):
         verified_mobile = request.session.get(SESSION_VERIFIED_MOBILE)
         if verified_mobile and (seller is None or seller.mobile_verified_at is None):
             seller = (
-                seller_claim_by_verified_mobile(user=request.user, mobile=verified_mobile)
-                or seller
+                seller_claim_by_verified_mobile(user=request.user, mobile=verified_mobile) or seller
             )
         if seller is None:
             return redirect_to_login(request.get_full_path(), login_url=reverse("accounts:login"))

@@ -232,6 +232,18 @@ def test_language_form_names_each_language_in_itself(hub_client):
     assert '<option value="en" lang="en" selected>English</option>' in html
 
 
+def test_language_switch_is_labelled_in_the_readers_language(hub_client):
+    """The switch's label and button come from gettext in a template tag: an English page must
+    not show them in Chinese (as it would if their catalogue entries went missing)."""
+    english = hub_client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    chinese = hub_client.get("/").content.decode()
+
+    assert 'for="lang-select">Language</label>' in english
+    assert '<button type="submit">Switch</button>' in english
+    assert 'for="lang-select">语言</label>' in chinese
+    assert '<button type="submit">切换</button>' in chinese
+
+
 # ------------------------------------------------------------------------------
 # A county host
 # ------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from typing import Annotated, Literal
 from django.urls import reverse
 from ninja import Field, Schema
 
+from county_sites.catalogue.photos import rendition_url
 from county_sites.catalogue.selectors import Sort
 from county_sites.orders.models import Order
 from hub.taxonomy import Certification
@@ -158,18 +159,19 @@ def category_out(category) -> dict:
 
 
 def _photo(photo) -> dict | None:
+    """A photo's ready renditions at the URLs the product page uses (catalogue.photos): the
+    county host serves them (catalogue.views.listing_photo_file)."""
     if photo is None or not photo.renditions_ready:
         return None
-    storage = photo.original.storage
     renditions = [
         {
-            "url": storage.url(entry["name"]),
+            "url": rendition_url(photo.pk, name, entry),
             "width": int(entry["width"]),
             "height": int(entry["height"]),
         }  # fmt: skip
-        for entry in (photo.renditions or {}).values()
+        for name, entry in (photo.renditions or {}).items()
         if isinstance(entry, dict)
-        and entry.get("name")
+        and entry.get("path")
         and entry.get("width")
         and entry.get("height")
     ]

@@ -7,6 +7,7 @@ stored file's path and size, so a replaced photo gets a new URL and browsers and
 each one for a year (Cache-Control: immutable).
 """
 
+import functools
 import hashlib
 
 from farmers.images import RENDITION_SIZES
@@ -15,11 +16,15 @@ URL_PREFIX = "/media/listings/"
 VERSION_LENGTH = 10
 
 
+@functools.lru_cache(maxsize=8192)
+def _version(fingerprint: str) -> str:
+    return hashlib.sha256(fingerprint.encode()).hexdigest()[:VERSION_LENGTH]
+
+
 def rendition_version(entry: dict) -> str:
-    """Short hash of where and how big the rendition is: it changes when the file does."""
-    fingerprint = f"{entry.get('path', '')}|{entry.get('width')}x{entry.get('height')}"
-    digest = hashlib.sha256(fingerprint.encode()).hexdigest()
-    return digest[:VERSION_LENGTH]
+    """Short hash of where and how big the rendition is: it changes when the file does.
+    Remembered per fingerprint: every card of every list page needs three."""
+    return _version(f"{entry.get('path', '')}|{entry.get('width')}x{entry.get('height')}")
 
 
 def rendition_url(photo_id: int, name: str, entry: dict) -> str:

@@ -4,7 +4,8 @@ by catalogue.views.listing_photo_file at versioned URLs (catalogue.photos)."""
 
 from django import template
 from django.conf import settings
-from django.utils.html import format_html
+from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
@@ -12,10 +13,18 @@ from county_sites.catalogue.photos import rendition_url
 from county_sites.orders.models import Order
 from county_sites.orders.selectors import cart_line_count_for_user
 from county_sites.orders.signals import SESSION_CART
+from farmers.models import Seller
+from hub.taxonomy import Certification, Unit
 
 register = template.Library()
 
+# value -> lazy label. Model.get_FOO_display() rebuilds a dict of every choice on each call,
+# hashing (so translating) every label: on a product page that was most of its gettext calls.
+# Here one lookup and one translation of the label shown.
 ORDER_STATE_LABELS = dict(Order.State.choices)
+UNIT_LABELS = dict(Unit.choices)
+SELLER_KIND_LABELS = dict(Seller.Kind.choices)
+CERTIFICATION_LABELS = dict(Certification.choices)
 # Below this many units left a listing shows "库存紧张".
 LOW_STOCK = 10
 # Widths of the renditions made by farmers.images (RENDITION_SIZES): thumb 240, card 480,
@@ -37,10 +46,33 @@ def yuan(price_fen) -> str:
     return f"¥{fen // 100}.{fen % 100:02d}"
 
 
+def _label(labels: dict, value) -> str:
+    label = labels.get(value)
+    return value if label is None else str(label)
+
+
+@register.filter
+def unit_label(unit: str) -> str:
+    """A unit's value as the resident reads it ("jin" -> "斤"), as get_unit_display()."""
+    return _label(UNIT_LABELS, unit)
+
+
+@register.filter
+def seller_kind_label(kind: str) -> str:
+    """A seller kind's value as the resident reads it ("farmer" -> "农户")."""
+    return _label(SELLER_KIND_LABELS, kind)
+
+
+@register.filter
+def certification_label(kind: str) -> str:
+    """A certification kind's value as the resident reads it ("organic" -> "有机产品")."""
+    return _label(CERTIFICATION_LABELS, kind)
+
+
 @register.filter
 def price_per_unit(listing) -> str:
     """ "¥12.50/斤"."""
-    return f"{yuan(listing.price_fen)}/{listing.get_unit_display()}"
+    return f"{yuan(listing.price_fen)}/{unit_label(listing.unit)}"
 
 
 @register.filter
@@ -72,6 +104,26 @@ def stock_label(listing) -> str:
     return str(STOCK_LABELS[stock_state(listing)])
 
 
+# (URLconf, script prefix, name, args) -> path. Bounded: the storefront's fixed links and one
+# per category.
+_urls: dict[tuple, str] = {}
+URLS_REMEMBERED = 1000
+
+
+@register.simple_tag
+def storefront_url(name: str, *args) -> str:
+    """{% url name args %} for the links every storefront page repeats (cart, add to cart,
+    categories), remembered per URLconf: reverse() took about 13 µs a link. Not for
+    arguments without bound (order numbers, trace codes): use {% url %}."""
+    key = (get_urlconf() or settings.ROOT_URLCONF, get_script_prefix(), name, args)
+    found = _urls.get(key)
+    if found is None:
+        if len(_urls) >= URLS_REMEMBERED:
+            _urls.clear()
+        found = _urls[key] = escape(reverse(name, args=args))
+    return found
+
+
 @register.simple_tag(takes_context=True)
 def cart_count(context) -> int:
     """Items in the visitor's cart: their DB cart when signed in, else their session's.
@@ -99,7 +151,8 @@ def _renditions(photo) -> list[tuple[str, int, int]]:
         if not width or not height:
             continue
         found.append((rendition_url(photo.pk, name, entry), int(width), int(height)))
-    return sorted(found, key=lambda item: item[1])
+    found.sort(key=lambda item: item[1])
+    return found
 
 
 def _first_ready(photos):
@@ -109,11 +162,17 @@ def _first_ready(photos):
     return None
 
 
+WANTED_WIDTHS = {"thumb": 240, "card": 480, "large": 1080}
+
+
 @register.simple_tag
 def listing_img(photo_or_listing, *, size="card", lazy=True, alt="", css=""):
     """An <img> with srcset over the photo's WebP renditions, the `size` rendition as src and
     its width/height. Given a listing, its first ready photo (photos prefetched in order);
-    nothing ready: an empty placeholder box."""
+    nothing ready: an empty placeholder box.
+
+    Built in one pass with one escape per value (it runs for every card of a list): URLs
+    are made by catalogue.photos from integers and hex digits only, still escaped."""
     photo = photo_or_listing
     if hasattr(photo_or_listing, "photos"):
         photo = _first_ready(photo_or_listing.photos.all())
@@ -121,19 +180,17 @@ def listing_img(photo_or_listing, *, size="card", lazy=True, alt="", css=""):
     renditions = _renditions(photo)
     if not renditions:
         return format_html('<span class="ph {}" role="img" aria-label="{}"></span>', css, alt)
-    wanted = {"thumb": 240, "card": 480, "large": 1080}.get(size, 480)
-    src = next((r for r in renditions if r[1] >= wanted * 0.9), renditions[-1])
-    srcset = ", ".join(f"{url} {width}w" for url, width, _h in renditions)
+    wanted = WANTED_WIDTHS.get(size, 480) * 0.9
+    src = renditions[-1]
+    for rendition in renditions:
+        if rendition[1] >= wanted:
+            src = rendition
+            break
+    srcset = ", ".join([f"{url} {width}w" for url, width, _h in renditions])
     sizes = SIZES_FULL if size == "large" else SIZES_CARD
     loading = LAZY if lazy else EAGER
-    return format_html(
-        '<img class="{}" src="{}" srcset="{}" sizes="{}" width="{}" height="{}" alt="{}" {}>',
-        css,
-        src[0],
-        srcset,
-        sizes,
-        src[1],
-        src[2],
-        alt,
-        loading,
+    # Same markup as format_html() over these values; without its per-argument overhead.
+    return mark_safe(  # noqa: S308  (every value below is escaped)
+        f'<img class="{escape(css)}" src="{escape(src[0])}" srcset="{escape(srcset)}" '
+        f'sizes="{sizes}" width="{src[1]}" height="{src[2]}" alt="{escape(alt)}" {loading}>'
     )

@@ -1,11 +1,18 @@
 """Catalogue, search and checkout choices through the API: public, approved listings only."""
 
+import hashlib
+import io
+
 import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from PIL import Image
 
 from county_sites.api.errors import MSG_CATEGORY_UNKNOWN, MSG_INVALID_INPUT
 from hub.models import Category
 from hub.taxonomy import Certification
 from tests.api.conftest import API
+from tests.county_sites.conftest import photo_ready
 from tests.factories.farmers import (
     ListingCertificationFactory,
     ListingFactory,
@@ -151,6 +158,43 @@ def test_listing_detail_is_exact_with_certifications_and_traceability(anon_clien
             "url": f"/trace/{batch.code}/",
         },
     }
+
+
+def test_listing_photos_are_the_product_pages_served_urls(anon_client, tea):
+    photo = photo_ready(tea)
+    for entry in photo.renditions.values():
+        buffer = io.BytesIO()
+        Image.new("RGB", (48, 36), (40, 120, 40)).save(buffer, "WEBP")
+        default_storage.save(entry["path"], ContentFile(buffer.getvalue()))
+
+    def url(name: str, width: int, height: int) -> str:
+        # catalogue.photos: the version is a hash of the stored file's path and size.
+        path = f"listings/{tea.pk}/p0_{name}.webp"
+        version = hashlib.sha256(f"{path}|{width}x{height}".encode()).hexdigest()[:10]
+        return f"/media/listings/{photo.pk}/{name}-{version}.webp"
+
+    expected = {
+        "renditions": [
+            {"url": url("thumb", 240, 180), "width": 240, "height": 180},
+            {"url": url("card", 480, 360), "width": 480, "height": 360},
+            {"url": url("large", 1080, 810), "width": 1080, "height": 810},
+        ]
+    }
+
+    detail = anon_client.get(f"{API}/catalogue/listings/{tea.pk}/").json()
+    listed = anon_client.get(f"{API}/catalogue/listings/").json()["results"]
+    page = anon_client.get(f"/p/{tea.pk}/").content.decode()
+
+    assert detail["photos"] == [expected]
+    assert detail["photo"] == expected
+    assert listed[0]["photo"] == expected
+    for rendition in expected["renditions"]:
+        assert rendition["url"] in page  # the product page's srcset
+        served = anon_client.get(rendition["url"])  # on the county host
+        assert served.status_code == 200, rendition["url"]
+        assert served["Content-Type"] == "image/webp"
+        body = b"".join(served.streaming_content)
+        assert Image.open(io.BytesIO(body)).format == "WEBP"
 
 
 def test_a_listing_not_approved_is_a_404(anon_client, draft_listing):
