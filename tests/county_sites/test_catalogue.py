@@ -142,6 +142,10 @@ def test_product_page_shows_what_a_buyer_needs(in_county, seller, tea, county_cl
     assert "王大伯" in html and "黄杜村" in html
     assert "农产品地理标志" in html
     assert f'href="/trace/{batch.code}/"' in html
+    assert f'<img src="/trace/{batch.code}/qr.png" width="96" height="96"' in html
+    qr = county_client.get(f"/trace/{batch.code}/qr.png")
+    assert (qr.status_code, qr["Content-Type"]) == (200, "image/png")
+    assert qr.content.startswith(b"\x89PNG")
     assert "库存紧张" in html  # 5 left
     assert 'action="/cart/add/"' in html
     assert 'name="csrfmiddlewaretoken"' in html
