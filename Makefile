@@ -29,6 +29,7 @@ messages: venv
 setup: services venv messages
 	$(PY) manage.py db_ensure
 	$(PY) manage.py migrate_schemas --executor=multiprocessing -v 1
+	$(PY) manage.py sync_county_groups
 	$(PY) manage.py seed_demo
 
 run: setup

@@ -148,3 +148,17 @@ def county_stats_store(*, county: County, figures: dict) -> CountyStats:
         county=county, defaults={**figures, "refreshed_at": timezone.now()}
     )
     return stats
+
+
+def counties_operator_groups_sync(*, progress: Progress = _silent) -> int:
+    """Give every county (and the template) the County operators group with today's
+    permissions. Run after an upgrade's migrations: a county created by an older release has
+    the group as that release defined it. Returns how many schemas were synced."""
+    from county_sites.permissions import county_operator_group_ensure
+
+    counties = list(County.objects.order_by("is_template", "code"))
+    for number, county in enumerate(counties, start=1):
+        with tenant_context(county):
+            county_operator_group_ensure()
+        progress(f"[{number}/{len(counties)}] {county.name} ({county.schema_name})")
+    return len(counties)

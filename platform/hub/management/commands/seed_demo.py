@@ -7,6 +7,7 @@ from django_tenants.utils import tenant_context
 
 from accounts.services import user_create_county_operator, user_create_province_staff
 from county_sites.demo.fill import county_demo_fill
+from county_sites.permissions import county_operator_group_ensure
 from hub.models import County
 from hub.services import county_create, county_template_ensure
 
@@ -40,6 +41,8 @@ class Command(BaseCommand):
             else:
                 self.stdout.write(_("已存在，跳过创建。"))
                 with tenant_context(county):
+                    # A county seeded by an older release: its group may lack new permissions.
+                    county_operator_group_ensure()
                     user_create_county_operator(username="operator", password=DEMO_PASSWORD)
             county_demo_fill(county=county, progress=self.stdout.write)
         self.stdout.write(self.style.SUCCESS(_("演示数据已就绪。")))
