@@ -21,6 +21,18 @@ from tests.fixtures.farmers import (  # noqa: F401  (fixtures)
     submitted_listing,
 )
 from tests.fixtures.i18n import compiled_messages  # noqa: F401  (fixture)
+from tests.fixtures.orders import (  # noqa: F401  (fixtures)
+    bamboo_seller,
+    bank_in_process,
+    buyer,
+    county_operator,
+    other_buyer,
+    point,
+    shoots,
+    tea,
+    tea_seller,
+    zone,
+)
 from tests.fixtures.storefront import page_cache_off  # noqa: F401  (autouse fixture)
 
 

@@ -1,22 +1,10 @@
-"""Fixtures of the API tests: orders fixtures (buyers, listings, a point, a zone, the bank in
-process) and API clients authenticated by a bearer token or by the storefront session."""
+"""API clients authenticated by a bearer token or by the storefront session (the orders
+fixtures they build on come from tests/conftest.py)."""
 
 import pytest
 
 from county_sites.api.services import api_token_create
 from tests.fixtures.counties import SchemaKeepingClient, host_of
-from tests.fixtures.orders import (  # noqa: F401  (fixtures)
-    bamboo_seller,
-    bank_in_process,
-    buyer,
-    county_operator,
-    other_buyer,
-    point,
-    shoots,
-    tea,
-    tea_seller,
-    zone,
-)
 
 API = "/api/v1"
 
@@ -33,7 +21,7 @@ def bearer_client(county, token: str, **defaults) -> SchemaKeepingClient:
 
 
 @pytest.fixture
-def buyer_token(buyer) -> str:  # noqa: F811  (the imported fixture)
+def buyer_token(buyer) -> str:
     return token_for(buyer)
 
 

@@ -4,7 +4,6 @@ import pytest
 
 from farmers.models import ListingPhoto
 from tests.factories.farmers import ListingCertificationFactory, ListingFactory, category
-from tests.fixtures.farmers import seller  # noqa: F401  (fixture)
 
 
 def photo_ready(listing, position: int = 0) -> ListingPhoto:
@@ -35,6 +34,7 @@ def live(owner, title: str, **fields):
 
 @pytest.fixture
 def tea():
+    """Here the tea category (elsewhere, tests/fixtures/orders.py's tea listing)."""
     return category("tea")
 
 
