@@ -35,6 +35,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[0] = str(ROOT)
 sys.path.append(str(ROOT / "platform"))
 
+from bench.harness import T0, database_drop, database_recreate, say  # noqa: E402  (after sys.path)
+
 BENCH_DB = "fengshou_bench"
 BENCH_ENV = {
     # Forced, not defaulted: this script must never touch the dev or test databases.
@@ -47,29 +49,6 @@ BENCH_ENV = {
 }
 os.environ.update(BENCH_ENV)
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
-
-T0 = time.perf_counter()
-
-
-def say(message: str) -> None:
-    print(f"[{time.perf_counter() - T0:6.1f}s] {message}", flush=True)
-
-
-def database_recreate() -> None:
-    import psycopg
-
-    with psycopg.connect("postgres://postgres@127.0.0.1:5432/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{BENCH_DB}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{BENCH_DB}"')
-
-
-def database_drop() -> None:
-    import psycopg
-    from django.db import connections
-
-    connections.close_all()
-    with psycopg.connect("postgres://postgres@127.0.0.1:5432/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{BENCH_DB}" WITH (FORCE)')
 
 
 def county_by_migrations(*, code: str, slug: str, name: str, name_en: str, progress) -> None:
@@ -150,7 +129,7 @@ def main() -> None:
     args = parser.parse_args()
 
     say(f"recreating database {BENCH_DB}")
-    database_recreate()
+    database_recreate(BENCH_DB)
     import django
 
     django.setup()
@@ -202,7 +181,7 @@ def main() -> None:
             say(f"kept database {BENCH_DB}")
         else:
             say(f"dropping database {BENCH_DB}")
-            database_drop()
+            database_drop(BENCH_DB)
 
     def figures(pairs: list[tuple[float, float]], index: int) -> tuple[float, str]:
         values = [pair[index] for pair in pairs]

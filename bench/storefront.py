@@ -25,7 +25,6 @@ import io
 import os
 import re
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -39,6 +38,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[0] = str(ROOT)
 sys.path.append(str(ROOT / "platform"))
+
+from bench.harness import database_create, database_drop, free_port, pinned, say, wrk_ensure  # noqa: E402  (after sys.path)
 
 BENCH_DB = "fengshou_storefront_bench"
 BENCH_ENV = {
@@ -59,36 +60,10 @@ COUNTY_HOST = "benchshop.localhost"
 LISTINGS = 500
 MAX_REQUESTS_PYTHON_CLIENT = 100_000
 
-T0 = time.perf_counter()
-
-
-def say(message: str) -> None:
-    print(f"[{time.perf_counter() - T0:6.1f}s] {message}", flush=True)
-
 
 # ---------------------------------------------------------------------------------------------
 # Database and seed
 # ---------------------------------------------------------------------------------------------
-def admin_connect():
-    import psycopg
-
-    return psycopg.connect("postgres://postgres@127.0.0.1:5432/postgres", autocommit=True)
-
-
-def database_create() -> bool:
-    with admin_connect() as conn:
-        if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [BENCH_DB]).fetchone():
-            return False
-        conn.execute(f'CREATE DATABASE "{BENCH_DB}"')
-        return True
-
-
-def database_drop() -> None:
-    from django.db import connections
-
-    connections.close_all()
-    with admin_connect() as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{BENCH_DB}" WITH (FORCE)')
 
 
 def _webp(color, size) -> bytes:
@@ -229,16 +204,6 @@ def seed() -> dict:
 # ---------------------------------------------------------------------------------------------
 # Servers and load
 # ---------------------------------------------------------------------------------------------
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def pinned(cpu: int, command: list[str]) -> list[str]:
-    if shutil.which("taskset") and (os.cpu_count() or 1) >= 2:
-        return ["taskset", "-c", str(cpu), *command]
-    return command
 
 
 def fetch(port: int, path: str, headers: dict | None = None) -> tuple[int, bytes, dict]:
@@ -311,17 +276,6 @@ function done(summary, latency, requests)
   io.write(string.format("CHECK ok=%d bad=%d p95us=%d\\n", o, b, latency:percentile(95.0)))
 end
 """
-
-
-def wrk_ensure() -> str | None:
-    found = shutil.which("wrk")
-    if found or os.geteuid() != 0 or not shutil.which("apt-get"):
-        return found
-    say("installing wrk (apt-get)")
-    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    subprocess.run(["apt-get", "install", "-y", "wrk"], env=env, check=False, **quiet)
-    return shutil.which("wrk")
 
 
 def load_wrk(wrk, port, path, expected, seconds, connections, lua) -> tuple[float, float, int]:
@@ -404,7 +358,7 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="keep the database")
     args = parser.parse_args()
 
-    created = database_create()
+    created = database_create(BENCH_DB)
     say(f"database {BENCH_DB} {'created' if created else 'reused'}")
     servers = []
     try:
@@ -488,7 +442,7 @@ def main() -> None:
         for server in servers:
             server.stop()
         if not args.keep:
-            database_drop()
+            database_drop(BENCH_DB)
             shutil.rmtree(BENCH_ENV["MEDIA_ROOT"], ignore_errors=True)
             say(f"dropped {BENCH_DB}")
 

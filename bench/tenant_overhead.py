@@ -31,7 +31,6 @@ import contextlib
 import os
 import re
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -48,6 +47,8 @@ ROOT = Path(__file__).resolve().parents[1]
 # appended as manage.py does so the standard library's `platform` keeps winning.
 sys.path[0] = str(ROOT)
 sys.path.append(str(ROOT / "platform"))
+
+from bench.harness import database_create, database_drop, free_port, pinned, say, wrk_ensure  # noqa: E402  (after sys.path)
 
 BENCH_DB = "fengshou_bench"
 BENCH_ENV = {
@@ -68,29 +69,10 @@ COUNTY_HOST = "overhead.localhost"
 PATH = "/trivial/"
 MAX_REQUESTS_PYTHON_CLIENT = 200_000
 
-T0 = time.perf_counter()
-
-
-def say(message: str) -> None:
-    print(f"[{time.perf_counter() - T0:6.1f}s] {message}", flush=True)
-
 
 # ---------------------------------------------------------------------------------------------
 # The database and its county
 # ---------------------------------------------------------------------------------------------
-def admin_connect():
-    import psycopg
-
-    return psycopg.connect("postgres://postgres@127.0.0.1:5432/postgres", autocommit=True)
-
-
-def database_create() -> bool:
-    """Create fengshou_bench unless it exists. True if created here."""
-    with admin_connect() as conn:
-        if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [BENCH_DB]).fetchone():
-            return False
-        conn.execute(f'CREATE DATABASE "{BENCH_DB}"')
-        return True
 
 
 def database_prepare(*, exists: bool) -> None:
@@ -112,14 +94,6 @@ def database_prepare(*, exists: bool) -> None:
     if not County.objects.filter(slug=COUNTY_SLUG).exists():
         say(f"creating county {COUNTY_SLUG} (template first if needed)")
         county_create(code="339901", slug=COUNTY_SLUG, name="基准开销县", name_en="Overhead")
-
-
-def database_drop() -> None:
-    from django.db import connections
-
-    connections.close_all()
-    with admin_connect() as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{BENCH_DB}" WITH (FORCE)')
 
 
 # ---------------------------------------------------------------------------------------------
@@ -198,16 +172,6 @@ def backend_calls_text(calls: dict[str, dict[str, tuple[int, float]]]) -> str:
 # ---------------------------------------------------------------------------------------------
 # Servers
 # ---------------------------------------------------------------------------------------------
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def pinned(cpu: int, command: list[str]) -> list[str]:
-    if shutil.which("taskset") and (os.cpu_count() or 1) >= 2:
-        return ["taskset", "-c", str(cpu), *command]
-    return command
 
 
 def fetch(port: int, host: str) -> tuple[int, str]:
@@ -296,18 +260,6 @@ function done(summary, latency, requests)
   io.write(string.format("CHECK ok=%d bad=%d\\n", o, b))
 end
 """
-
-
-def wrk_ensure() -> str | None:
-    found = shutil.which("wrk")
-    if found or os.geteuid() != 0 or not shutil.which("apt-get"):
-        return found
-    say("installing wrk (apt-get)")
-    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    subprocess.run(["apt-get", "update"], env=env, check=False, **quiet)
-    subprocess.run(["apt-get", "install", "-y", "wrk"], env=env, check=False, **quiet)
-    return shutil.which("wrk")
 
 
 class Load:
@@ -403,7 +355,7 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help=f"keep the {BENCH_DB} database")
     args = parser.parse_args()
 
-    created = database_create()
+    created = database_create(BENCH_DB)
     servers: list[Server] = []
     log_dir = Path(tempfile.mkdtemp(prefix="fengshou-bench-"))
     try:
@@ -476,7 +428,7 @@ def main() -> None:
         shutil.rmtree(log_dir, ignore_errors=True)
         if created and not args.keep:
             say(f"dropping database {BENCH_DB}")
-            database_drop()
+            database_drop(BENCH_DB)
         else:
             say(f"kept database {BENCH_DB}")
 
