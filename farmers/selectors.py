@@ -5,7 +5,7 @@ import zoneinfo
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Prefetch, QuerySet, Sum
+from django.db.models import Prefetch, QuerySet
 
 from farmers.models import (
     Listing,
@@ -145,24 +145,14 @@ def seller_statement(*, seller: Seller, date_from: dt.date, date_to: dt.date) ->
     county's ledger: payable is the sum of the seller's seller_payable entries, commission of
     the commission entries on their lines (refunds book both back, negative), and sold is
     the two together. One query.
-
-    Reads county_sites.ledger's table directly: its selectors have only county-wide totals so
-    far; move this there when it grows one per seller.
     """
     from county_sites.ledger.models import LedgerEntry
+    from county_sites.ledger.selectors import ledger_totals
 
     tz = zoneinfo.ZoneInfo(settings.TIME_ZONE)
     start = dt.datetime.combine(date_from, dt.time.min, tzinfo=tz)
     end = dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
-    kinds = [LedgerEntry.Kind.SELLER_PAYABLE, LedgerEntry.Kind.COMMISSION]
-    totals = dict(
-        LedgerEntry.objects.filter(
-            seller=seller, kind__in=kinds, created_at__gte=start, created_at__lt=end
-        )
-        .values("kind")
-        .annotate(total=Sum("amount_fen"))
-        .values_list("kind", "total")
-    )
+    totals = ledger_totals(start=start, end=end, seller=seller)
     payable = totals.get(LedgerEntry.Kind.SELLER_PAYABLE, 0)
     commission = totals.get(LedgerEntry.Kind.COMMISSION, 0)
     return SellerStatement(

@@ -35,9 +35,12 @@ class DayTotals:
         return self.received - self.accounted
 
 
-def ledger_totals(*, start=None, end=None) -> dict[str, int]:
-    """Sum per kind of entries with start <= created_at < end (either may be None)."""
+def ledger_totals(*, start=None, end=None, seller=None) -> dict[str, int]:
+    """Sum per kind of entries with start <= created_at < end (either may be None), of one
+    seller's entries when `seller` is given."""
     entries = LedgerEntry.objects.all()
+    if seller is not None:
+        entries = entries.filter(seller=seller)
     if start is not None:
         entries = entries.filter(created_at__gte=start)
     if end is not None:
