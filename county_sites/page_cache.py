@@ -178,10 +178,11 @@ def _response_cacheable(request, response) -> bool:
 
 
 def _entry_from(response) -> tuple:
-    content = response.content
-    match = _CSRF_VALUE.search(content)
-    if match:
-        content = content.replace(match.group(1), CSRF_PLACEHOLDER)
+    # Every token field, not only the first: a page may carry differently masked tokens, and
+    # any one left in would be the first visitor's, refused for everyone else (403).
+    content = _CSRF_VALUE.sub(
+        b'name="csrfmiddlewaretoken" value="' + CSRF_PLACEHOLDER + b'"', response.content
+    )
     return (content, response["Content-Type"], response.get("Content-Language", ""))
 
 

@@ -126,9 +126,12 @@ def storefront_url(name: str, *args) -> str:
 
 @register.simple_tag(takes_context=True)
 def cart_count(context) -> int:
+    return cart_items(context.get("request"))
+
+
+def cart_items(request) -> int:
     """Items in the visitor's cart: their DB cart when signed in, else their session's.
     Without a session cookie there is no cart, and the session is not even loaded."""
-    request = context.get("request")
     if request is None:
         return 0
     user = getattr(request, "user", None)

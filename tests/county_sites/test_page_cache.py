@@ -17,6 +17,7 @@ from county_sites.page_cache import (
     page_cache_purge_county,
 )
 from tests.county_sites.conftest import live
+from tests.factories.farmers import SellerFactory
 from tests.fixtures.counties import SchemaKeepingClient, host_of
 
 
@@ -246,3 +247,39 @@ def test_a_view_that_does_not_opt_in_costs_no_cache_read(home, county_client, re
     assert response.status_code == 200
     assert CACHE_HEADER not in response
     assert redis_commands == []
+
+
+def test_cached_product_page_carries_each_visitors_own_csrf_token(in_county, page_cache_on, county):
+    """The product page has two forms (language switch, add to cart): both tokens of the
+    stored copy are the placeholder, so the second visitor's add to cart is accepted."""
+    listing = live(SellerFactory(), "安吉白茶", stock=50)
+    first = SchemaKeepingClient(HTTP_HOST=host_of(county), county=county, enforce_csrf_checks=True)
+    second = SchemaKeepingClient(HTTP_HOST=host_of(county), county=county, enforce_csrf_checks=True)
+    first.get(f"/p/{listing.pk}/")
+
+    cached = second.get(f"/p/{listing.pk}/")
+    tokens = re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', cached.content.decode())
+    added = second.post(
+        "/cart/add/", {"listing": listing.pk, "quantity": 1, "csrfmiddlewaretoken": tokens[1]}
+    )
+
+    assert cached[CACHE_HEADER] == "hit"
+    assert len(tokens) == 2
+    assert added.status_code == 303  # not 403: the token matches this visitor's cookie
+    assert second.session[SESSION_CART] == {str(listing.pk): 1}
+
+
+def test_stored_copy_has_every_token_replaced_even_differently_masked_ones():
+    from django.http import HttpResponse
+
+    from county_sites.page_cache import CSRF_PLACEHOLDER, _entry_from
+
+    page = HttpResponse(
+        '<input type="hidden" name="csrfmiddlewaretoken" value="AAAA1111">'
+        '<input type="hidden" name="csrfmiddlewaretoken" value="BBBB2222">'
+    )
+
+    content, _type, _language = _entry_from(page)
+
+    assert b"AAAA1111" not in content and b"BBBB2222" not in content
+    assert content.count(CSRF_PLACEHOLDER) == 2

@@ -46,13 +46,18 @@ def _action() -> str:
 
 @register.simple_tag(takes_context=True)
 def language_switch(context) -> str:
-    request = context.get("request")
+    return language_switch_html(context.get("request"), _csrf_token.render(context))
+
+
+def language_switch_html(request, csrf_input: str) -> str:
+    """The form itself; `csrf_input` is the visitor's hidden CSRF field, already HTML. Also the
+    Jinja2 storefront's `language_switch` (config.jinja_env)."""
     codes = tuple(code for code, _name in settings.LANGUAGES)
     next_path = escape(request.get_full_path()) if request is not None else ""
     # Outside the f-string: xgettext cannot see gettext calls inside f-strings.
     label, button = escape(_("语言")), escape(_("切换"))
     return mark_safe(  # noqa: S308  (escaped above; the labels are ours)
-        f'<form class="lang" action="{_action()}" method="post">{_csrf_token.render(context)}\n'
+        f'<form class="lang" action="{_action()}" method="post">{csrf_input}\n'
         f'  <input name="next" type="hidden" value="{next_path}">\n'
         f'  <label class="sr" for="lang-select">{label}</label>\n'
         f'  <select id="lang-select" name="language">\n'
