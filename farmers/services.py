@@ -18,14 +18,13 @@ from dataclasses import dataclass
 from functools import partial
 from typing import IO
 
-from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage, default_storage
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from config.errors import ApplicationError
+from config.errors import ApplicationError, full_clean_or_refuse
 from farmers.images import (
     NormalisedPhoto,
     photo_count_validate,
@@ -88,15 +87,7 @@ SELLER_OPERATOR_FIELDS = ("id_verification", "registered_by_point")
 BANK_ACCOUNT_RE = re.compile(r"^\d{12,19}\Z")
 
 
-def _full_clean(instance, **kwargs) -> None:
-    """full_clean(), turning the first model error into the project's ApplicationError."""
-    try:
-        instance.full_clean(**kwargs)
-    except ValidationError as error:
-        if hasattr(error, "error_dict"):
-            field, errors = next(iter(error.error_dict.items()))
-            raise ApplicationError(errors[0].messages[0], field=field) from error
-        raise ApplicationError(error.messages[0]) from error
+_full_clean = full_clean_or_refuse
 
 
 def _log(*, listing: Listing, action: str, from_state: str, actor, reason: str = ""):

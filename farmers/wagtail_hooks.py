@@ -22,6 +22,7 @@ from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.admin.widgets import ListingButton
 
 from config.errors import ApplicationError
+from county_sites.admin_forms import form_error
 from farmers.forms import SellerCreateForm, SellerEditForm
 from farmers.models import Listing, ListingPhoto, Seller
 from farmers.permissions import can_moderate
@@ -45,12 +46,6 @@ MSG_APPROVED = _("已通过：“%(title)s”已上架。")
 MSG_REJECTED = _("已驳回：“%(title)s”。")
 MSG_DELISTED = _("已下架：“%(title)s”。")
 MSG_RELISTED = _("已重新上架：“%(title)s”（%(state)s）。")
-
-
-def _form_error(view, form, error: ApplicationError):
-    field = error.field if error.field in form.fields else None
-    form.add_error(field, str(error.message))
-    return view.form_invalid(form)
 
 
 # ------------------------------------------------------------------------------
@@ -131,7 +126,7 @@ class ListingEditView(generic.EditView):
         try:
             return super().form_valid(form)
         except ApplicationError as error:
-            return _form_error(self, form, error)
+            return form_error(self, form, error)
 
 
 class ListingModerateView(View):
@@ -295,7 +290,7 @@ class SellerCreateView(generic.CreateView):
         try:
             return super().form_valid(form)
         except ApplicationError as error:
-            return _form_error(self, form, error)
+            return form_error(self, form, error)
 
 
 class SellerEditView(generic.EditView):
@@ -310,7 +305,7 @@ class SellerEditView(generic.EditView):
         try:
             return super().form_valid(form)
         except ApplicationError as error:
-            return _form_error(self, form, error)
+            return form_error(self, form, error)
 
 
 class SellerViewSet(ModelViewSet):

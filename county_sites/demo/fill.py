@@ -4,8 +4,8 @@ Sellers, listings, photos, certifications and traceability batches go through
 farmers.services, acted by the county's operator account ("operator"), so demo data obeys the
 same rules as real data; the photo's renditions are made at once
 (listing_photo_renditions_make) instead of waiting for a Celery worker. Service points and
-delivery zones have no services yet (operators edit them in the Wagtail admin), so they are
-validated with full_clean() and saved here.
+delivery zones go through service_points.services and county_sites.orders.services, acted by
+the same operator.
 
 Idempotent: points and zones are found by name, sellers by mobile, listings by title per
 seller; anything that exists is left as it is. Each listing is made in one transaction, so
@@ -36,6 +36,7 @@ from county_sites.demo.content import (
 )
 from county_sites.demo.photos import demo_photo_jpeg
 from county_sites.orders.models import DeliveryZone
+from county_sites.orders.services import delivery_zone_create
 from farmers.images import RENDITION_SIZES, rendition_filename
 from farmers.models import Listing, ListingPhoto, Seller
 from farmers.services import (
@@ -50,6 +51,7 @@ from farmers.services import (
 )
 from hub.models import Category
 from service_points.models import ServicePoint
+from service_points.services import service_point_create
 
 DEMO_COUNTIES: dict[str, DemoCounty] = {
     county.slug: county for county in (anji.COUNTY, chunan.COUNTY, suichang.COUNTY)
@@ -90,9 +92,9 @@ def county_demo_fill(
     today = today or timezone.localdate()
     with tenant_context(county):
         operator = get_user_model().objects.get(username=OPERATOR_USERNAME)
-        points = {point.name: _point_ensure(point, result) for point in demo.points}
+        points = {point.name: _point_ensure(point, operator, result) for point in demo.points}
         for zone in demo.zones:
-            _zone_ensure(zone, result)
+            _zone_ensure(zone, operator, result)
         categories = {category.slug: category for category in Category.objects.all()}
         wanted = demo.listings[:limit] if limit is not None else demo.listings
         total, done = len(wanted), 0
@@ -158,11 +160,12 @@ def _home_featured_ensure(*, county, operator) -> None:
     home.save_revision(user=operator).publish()
 
 
-def _point_ensure(demo: DemoPoint, result: DemoFillResult) -> ServicePoint:
+def _point_ensure(demo: DemoPoint, operator, result: DemoFillResult) -> ServicePoint:
     point = ServicePoint.objects.filter(name=demo.name).first()
     if point is not None:
         return point
-    point = ServicePoint(
+    point = service_point_create(
+        actor=operator,
         name=demo.name,
         village=demo.village,
         address=demo.address,
@@ -171,24 +174,18 @@ def _point_ensure(demo: DemoPoint, result: DemoFillResult) -> ServicePoint:
         opening_hours=demo.opening_hours,
         phone=demo.phone,
     )
-    point.full_clean()
-    point.save()
     result.points_created += 1
     return point
 
 
-def _zone_ensure(demo: DemoZone, result: DemoFillResult) -> DeliveryZone:
+def _zone_ensure(demo: DemoZone, operator, result: DemoFillResult) -> DeliveryZone:
     zone = DeliveryZone.objects.filter(name=demo.name).first()
     if zone is not None:
         return zone
-    zone = DeliveryZone(
-        name=demo.name,
-        description=demo.description,
-        fee_fen=demo.fee_fen,
-        sort_order=DeliveryZone.objects.count() * 10,
+    # Each after the last one, in the demo's order.
+    zone = delivery_zone_create(
+        actor=operator, name=demo.name, description=demo.description, fee_fen=demo.fee_fen
     )
-    zone.full_clean()
-    zone.save()
     result.zones_created += 1
     return zone
 

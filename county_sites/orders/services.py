@@ -1,4 +1,4 @@
-"""Writes for carts, orders and refund requests; run inside the county's schema.
+"""Writes for carts, orders, refund requests and delivery zones; run inside the county's schema.
 
 Stock: order_place reserves with one conditional UPDATE per listing, in listing-id order
 (`stock = stock - q WHERE stock >= q AND state = 'approved'`), so concurrent checkouts of the
@@ -17,12 +17,12 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Max
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from accounts.services import sms_send
-from config.errors import ApplicationError
+from config.errors import ApplicationError, full_clean_or_refuse
 from county_sites.ledger.services import ledger_record_receipt, ledger_record_refund
 from county_sites.orders import states
 from county_sites.orders.models import (
@@ -62,6 +62,8 @@ MSG_REFUND_TOO_MANY_PHOTOS = _("最多上传 %(max)s 张照片。")
 MSG_REFUND_NOT_OPEN = _("这个退款申请已经处理过了。")
 MSG_REFUSAL_REASON_REQUIRED = _("拒绝退款时必须填写原因，买家会看到它。")
 MSG_CANCELLED_TIMEOUT = _("超时未支付，订单已自动取消。")
+MSG_UNKNOWN_FIELDS = _("这些字段不能在这里修改：%(fields)s。")
+MSG_ZONE_FEE_INVALID = _("配送费必须是不小于0的整数（单位：分）。")
 SMS_ORDER_PLACED_PICKUP = _(
     "【丰收】订单 %(number)s 已提交，金额 %(total)s 元，到 %(point)s 取货，取货码 %(code)s。"
 )
@@ -83,6 +85,9 @@ PICKUP_CODE_DIGITS = 6
 # Retries when a random order number or pickup code collides (about 1 in 10^6 per open order).
 PLACE_ATTEMPTS = 5
 IDEMPOTENCY_CONSTRAINT = "orders_order_idempotency_unique"
+DELIVERY_ZONE_EDITABLE_FIELDS = ("name", "description", "fee_fen", "sort_order", "is_active")
+# A new zone goes this far after the last one: room to slot one in between by hand later.
+ZONE_SORT_STEP = 10
 
 
 # ------------------------------------------------------------------------------
@@ -653,3 +658,67 @@ def refund_refuse(*, actor, refund_request: RefundRequest | int, reason: str) ->
     request.full_clean()
     request.save()
     return request
+
+
+# ------------------------------------------------------------------------------
+# Delivery zones
+# ------------------------------------------------------------------------------
+def _check_zone_actor(actor) -> None:
+    # Always a person, the demo seeding included (it acts as the county's operator).
+    _check_operator(actor)
+
+
+def _check_fee(fee_fen) -> None:
+    # Integer fen, like every amount: 8.5 or "800" is a caller's bug, refused rather than cast.
+    if isinstance(fee_fen, bool) or not isinstance(fee_fen, int) or fee_fen < 0:
+        raise ApplicationError(MSG_ZONE_FEE_INVALID, field="fee_fen")
+
+
+@transaction.atomic
+def delivery_zone_create(
+    *,
+    actor,
+    name: str,
+    description: str = "",
+    fee_fen: int = 0,
+    sort_order: int | None = None,
+    is_active: bool = True,
+) -> DeliveryZone:
+    """A new delivery zone, by a county operator (or setup code); `sort_order` None puts it
+    after the last zone."""
+    _check_zone_actor(actor)
+    _check_fee(fee_fen)
+    if sort_order is None:
+        last = DeliveryZone.objects.aggregate(last=Max("sort_order"))["last"]
+        sort_order = 0 if last is None else last + ZONE_SORT_STEP
+    zone = DeliveryZone(
+        name=name.strip(),
+        description=description.strip(),
+        fee_fen=fee_fen,
+        sort_order=sort_order,
+        is_active=is_active,
+    )
+    full_clean_or_refuse(zone)
+    zone.save()
+    return zone
+
+
+@transaction.atomic
+def delivery_zone_update(*, actor, zone: DeliveryZone, **changes) -> DeliveryZone:
+    """Change a zone's DELIVERY_ZONE_EDITABLE_FIELDS. A zone is deactivated
+    (is_active=False), never deleted: orders keep it. Orders already placed keep the fee they
+    were placed with (Order.delivery_fee_fen)."""
+    _check_zone_actor(actor)
+    unknown = set(changes) - set(DELIVERY_ZONE_EDITABLE_FIELDS)
+    if unknown:
+        raise ApplicationError(MSG_UNKNOWN_FIELDS % {"fields": ", ".join(sorted(unknown))})
+    if "fee_fen" in changes:
+        _check_fee(changes["fee_fen"])
+    locked = DeliveryZone.objects.select_for_update().get(pk=zone.pk)
+    if not changes:
+        return locked
+    for name, value in changes.items():
+        setattr(locked, name, value.strip() if isinstance(value, str) else value)
+    full_clean_or_refuse(locked)
+    locked.save(update_fields=list(changes))
+    return locked

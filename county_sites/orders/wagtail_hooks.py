@@ -11,15 +11,52 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin import messages
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.views.generic import models as generic
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from config.errors import ApplicationError
+from county_sites.admin_forms import form_error
 from county_sites.ledger.selectors import ledger_daily_totals
 from county_sites.orders import services
 from county_sites.orders.models import DeliveryZone, Order, RefundRequest
 from farmers.permissions import is_county_operator
 
 REPORT_DAYS = 31
+
+
+class DeliveryZoneCreateView(generic.CreateView):
+    def save_instance(self):
+        data = self.form.cleaned_data
+        return services.delivery_zone_create(
+            actor=self.request.user,
+            name=data["name"],
+            description=data["description"],
+            fee_fen=data["fee_fen"],
+            sort_order=data["sort_order"],
+            is_active=data["is_active"],
+        )
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except ApplicationError as error:
+            return form_error(self, form, error)
+
+
+class DeliveryZoneEditView(generic.EditView):
+    def save_instance(self):
+        changes = {
+            name: self.form.cleaned_data[name]
+            for name in self.form.changed_data
+            if name in services.DELIVERY_ZONE_EDITABLE_FIELDS
+        }
+        return services.delivery_zone_update(actor=self.request.user, zone=self.object, **changes)
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except ApplicationError as error:
+            return form_error(self, form, error)
 
 
 class DeliveryZoneViewSet(ModelViewSet):
@@ -29,6 +66,8 @@ class DeliveryZoneViewSet(ModelViewSet):
     menu_order = 320
     add_to_admin_menu = True
     copy_view_enabled = False
+    add_view_class = DeliveryZoneCreateView
+    edit_view_class = DeliveryZoneEditView
     list_display = ["name", "fee_yuan", "is_active", "sort_order"]
     list_filter = ["is_active"]
     form_fields = ["name", "description", "fee_fen", "is_active", "sort_order"]

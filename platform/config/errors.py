@@ -1,5 +1,7 @@
 """The one exception type services raise for a refusal the user should read."""
 
+from django.core.exceptions import ValidationError
+
 
 class ApplicationError(Exception):
     """A refusal with a message for the user (translatable, in their language).
@@ -14,3 +16,14 @@ class ApplicationError(Exception):
 
     def __str__(self):
         return str(self.message)
+
+
+def full_clean_or_refuse(instance, **kwargs) -> None:
+    """full_clean(), turning the first model error into an ApplicationError on its field."""
+    try:
+        instance.full_clean(**kwargs)
+    except ValidationError as error:
+        if hasattr(error, "error_dict"):
+            field, errors = next(iter(error.error_dict.items()))
+            raise ApplicationError(errors[0].messages[0], field=field) from error
+        raise ApplicationError(error.messages[0]) from error
