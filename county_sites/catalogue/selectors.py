@@ -114,14 +114,35 @@ def listing_get_live(*, listing_id: int) -> Listing | None:
     )
 
 
+# What the product page shows of a photo, a certification and a batch: plain values, not
+# model instances (a model's __init__ cost more than the rest of the page's row handling).
+@dataclass(frozen=True, slots=True)
+class PhotoShown:
+    pk: int
+    renditions: dict  # as ListingPhoto.renditions; read by the listing_img helper
+    renditions_ready: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class CertificationShown:
+    kind: str
+    certificate_number: str
+
+
+@dataclass(frozen=True, slots=True)
+class BatchShown:
+    code: str  # the public /trace/<code>/ page
+    batch_code: str  # the seller's own batch number
+
+
 @dataclass(frozen=True)
 class ProductPage:
     """What the product page shows (catalogue.views.listing_detail)."""
 
     listing: Listing  # with .seller and .category set
-    photos: list[ListingPhoto]  # ready ones, in order
-    certifications: list[ListingCertification]
-    batch: TraceabilityBatch | None  # the newest
+    photos: list[PhotoShown]  # ready ones, in order
+    certifications: list[CertificationShown]
+    batch: BatchShown | None  # the newest
 
 
 def _product_page_sql() -> str:
@@ -197,23 +218,12 @@ def listing_get_for_product_page(*, listing_id: int) -> ProductPage | None:
     listing.category = Category(id=listing.category_id, slug=slug, name=name, name_en=name_en)
     return ProductPage(
         listing=listing,
-        photos=[
-            ListingPhoto(
-                id=p["id"], listing_id=listing.pk, renditions=p["renditions"], renditions_ready=True
-            )
-            for p in photos or []
-        ],
+        photos=[PhotoShown(pk=p["id"], renditions=p["renditions"]) for p in photos or []],
         certifications=[
-            ListingCertification(
-                listing_id=listing.pk, kind=c["kind"], certificate_number=c["number"]
-            )
+            CertificationShown(kind=c["kind"], certificate_number=c["number"])
             for c in certifications or []
         ],
-        batch=TraceabilityBatch(
-            listing_id=listing.pk, code=batch["code"], batch_code=batch["batch_code"]
-        )
-        if batch
-        else None,
+        batch=BatchShown(code=batch["code"], batch_code=batch["batch_code"]) if batch else None,
     )
 
 
