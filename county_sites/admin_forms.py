@@ -1,4 +1,5 @@
-"""Shared by the county Wagtail admin's add and edit views that save through a service."""
+"""Shared by the county Wagtail admin's add and edit views that save through a service: their
+save_instance() calls the service, and a refusal shows on the form (never a 500)."""
 
 from config.errors import ApplicationError
 
@@ -13,3 +14,18 @@ def form_error(view, form, error: ApplicationError):
     view.produced_error_code = "validation_error"
     view.produced_error_message = view.get_error_message()
     return view.form_invalid(form)
+
+
+class SavedByServiceMixin:
+    """For a Wagtail CreateView/EditView whose save_instance() calls a service."""
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except ApplicationError as error:
+            return form_error(self, form, error)
+
+
+def changed_values(form, allowed) -> dict:
+    """What the operator changed on an edit form, among the fields the service accepts."""
+    return {name: form.cleaned_data[name] for name in form.changed_data if name in allowed}

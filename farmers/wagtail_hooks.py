@@ -22,7 +22,7 @@ from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.admin.widgets import ListingButton
 
 from config.errors import ApplicationError
-from county_sites.admin_forms import form_error
+from county_sites.admin_forms import SavedByServiceMixin, changed_values
 from farmers.forms import SellerCreateForm, SellerEditForm
 from farmers.models import Listing, ListingPhoto, Seller
 from farmers.permissions import can_moderate
@@ -111,22 +111,12 @@ class ListingInspectView(generic.InspectView):
         return context
 
 
-class ListingEditView(generic.EditView):
+class ListingEditView(SavedByServiceMixin, generic.EditView):
     """Operators correct a listing for its seller; listing_update applies the review rule."""
 
     def save_instance(self):
-        changes = {
-            name: self.form.cleaned_data[name]
-            for name in self.form.changed_data
-            if name in LISTING_EDITABLE_FIELDS
-        }
+        changes = changed_values(self.form, LISTING_EDITABLE_FIELDS)
         return listing_update(actor=self.request.user, listing=self.object, **changes)
-
-    def form_valid(self, form):
-        try:
-            return super().form_valid(form)
-        except ApplicationError as error:
-            return form_error(self, form, error)
 
 
 class ListingModerateView(View):
@@ -271,7 +261,7 @@ class ApproveListingsBulkAction(BulkAction):
 # ------------------------------------------------------------------------------
 # Sellers
 # ------------------------------------------------------------------------------
-class SellerCreateView(generic.CreateView):
+class SellerCreateView(SavedByServiceMixin, generic.CreateView):
     def save_instance(self):
         data = self.form.cleaned_data
         return seller_register(
@@ -286,26 +276,12 @@ class SellerCreateView(generic.CreateView):
             bank_account_number=data["bank_account_number"],
         )
 
-    def form_valid(self, form):
-        try:
-            return super().form_valid(form)
-        except ApplicationError as error:
-            return form_error(self, form, error)
 
-
-class SellerEditView(generic.EditView):
+class SellerEditView(SavedByServiceMixin, generic.EditView):
     def save_instance(self):
         allowed = set(SELLER_EDITABLE_FIELDS) | set(SELLER_OPERATOR_FIELDS)
-        changes = {
-            name: self.form.cleaned_data[name] for name in self.form.changed_data if name in allowed
-        }
+        changes = changed_values(self.form, allowed)
         return seller_update(actor=self.request.user, seller=self.object, **changes)
-
-    def form_valid(self, form):
-        try:
-            return super().form_valid(form)
-        except ApplicationError as error:
-            return form_error(self, form, error)
 
 
 class SellerViewSet(ModelViewSet):

@@ -8,8 +8,7 @@ from wagtail import hooks
 from wagtail.admin.views.generic import models as generic
 from wagtail.admin.viewsets.model import ModelViewSet
 
-from config.errors import ApplicationError
-from county_sites.admin_forms import form_error
+from county_sites.admin_forms import SavedByServiceMixin, changed_values
 from service_points.models import ServicePoint
 from service_points.services import (
     SERVICE_POINT_EDITABLE_FIELDS,
@@ -18,7 +17,7 @@ from service_points.services import (
 )
 
 
-class ServicePointCreateView(generic.CreateView):
+class ServicePointCreateView(SavedByServiceMixin, generic.CreateView):
     def save_instance(self):
         data = self.form.cleaned_data
         return service_point_create(
@@ -33,27 +32,11 @@ class ServicePointCreateView(generic.CreateView):
             is_active=data["is_active"],
         )
 
-    def form_valid(self, form):
-        try:
-            return super().form_valid(form)
-        except ApplicationError as error:
-            return form_error(self, form, error)
 
-
-class ServicePointEditView(generic.EditView):
+class ServicePointEditView(SavedByServiceMixin, generic.EditView):
     def save_instance(self):
-        changes = {
-            name: self.form.cleaned_data[name]
-            for name in self.form.changed_data
-            if name in SERVICE_POINT_EDITABLE_FIELDS
-        }
+        changes = changed_values(self.form, SERVICE_POINT_EDITABLE_FIELDS)
         return service_point_update(actor=self.request.user, point=self.object, **changes)
-
-    def form_valid(self, form):
-        try:
-            return super().form_valid(form)
-        except ApplicationError as error:
-            return form_error(self, form, error)
 
 
 class ServicePointViewSet(ModelViewSet):

@@ -9,6 +9,7 @@ from tests.fixtures.counties import (  # noqa: F401  (fixtures)
     hub_client,
     in_county,
     in_public,
+    operator_client,
     other_county,
     other_county_client,
 )

@@ -15,7 +15,7 @@ from wagtail.admin.views.generic import models as generic
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from config.errors import ApplicationError
-from county_sites.admin_forms import form_error
+from county_sites.admin_forms import SavedByServiceMixin, changed_values
 from county_sites.ledger.selectors import ledger_daily_totals
 from county_sites.orders import services
 from county_sites.orders.models import DeliveryZone, Order, RefundRequest
@@ -24,7 +24,7 @@ from farmers.permissions import is_county_operator
 REPORT_DAYS = 31
 
 
-class DeliveryZoneCreateView(generic.CreateView):
+class DeliveryZoneCreateView(SavedByServiceMixin, generic.CreateView):
     def save_instance(self):
         data = self.form.cleaned_data
         return services.delivery_zone_create(
@@ -36,27 +36,11 @@ class DeliveryZoneCreateView(generic.CreateView):
             is_active=data["is_active"],
         )
 
-    def form_valid(self, form):
-        try:
-            return super().form_valid(form)
-        except ApplicationError as error:
-            return form_error(self, form, error)
 
-
-class DeliveryZoneEditView(generic.EditView):
+class DeliveryZoneEditView(SavedByServiceMixin, generic.EditView):
     def save_instance(self):
-        changes = {
-            name: self.form.cleaned_data[name]
-            for name in self.form.changed_data
-            if name in services.DELIVERY_ZONE_EDITABLE_FIELDS
-        }
+        changes = changed_values(self.form, services.DELIVERY_ZONE_EDITABLE_FIELDS)
         return services.delivery_zone_update(actor=self.request.user, zone=self.object, **changes)
-
-    def form_valid(self, form):
-        try:
-            return super().form_valid(form)
-        except ApplicationError as error:
-            return form_error(self, form, error)
 
 
 class DeliveryZoneViewSet(ModelViewSet):

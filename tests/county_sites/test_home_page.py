@@ -19,7 +19,6 @@ from county_sites.services import county_site_setup
 from tests.county_sites.conftest import live
 from tests.factories.farmers import ListingFactory
 from tests.factories.service_points import ServicePointFactory
-from tests.fixtures.counties import OPERATOR_PASSWORD
 
 
 def banner_image(title="春茶") -> Image:
@@ -31,12 +30,6 @@ def banner_image(title="春茶") -> Image:
 @pytest.fixture
 def home(in_county):
     return CountyHomePage.objects.get()
-
-
-@pytest.fixture
-def operator_client(county_client):
-    assert county_client.login(username="operator", password=OPERATOR_PASSWORD)
-    return county_client
 
 
 def test_new_county_home_has_the_default_blocks(home, county):

@@ -1,23 +1,12 @@
 """The review queue in the county Wagtail admin: list, approve, reject, bulk approve."""
 
-import pytest
 from django_tenants.utils import tenant_context
 
 from farmers.models import Listing, ModerationDecision, Seller
 from tests.factories.farmers import ListingFactory, SellerFactory
-from tests.fixtures.counties import OPERATOR_PASSWORD
 from tests.fixtures.farmers import farmers_snapshot
 
 QUEUE = "/admin/listings/"
-
-
-@pytest.fixture
-def operator_client(county_client):
-    response = county_client.post(
-        "/admin/login/", {"username": "operator", "password": OPERATOR_PASSWORD}
-    )
-    assert response.status_code == 302
-    return county_client
 
 
 def test_the_queue_lists_submitted_listings_for_an_operator(operator_client, in_county):

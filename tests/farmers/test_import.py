@@ -132,15 +132,6 @@ def in_chinese():
 
 
 @pytest.fixture
-def operator_client(county_client, in_county):
-    response = county_client.post(
-        "/admin/login/", {"username": "operator", "password": OPERATOR_PASSWORD}
-    )
-    assert response.status_code == 302
-    return county_client
-
-
-@pytest.fixture
 def run_tasks_now(monkeypatch):
     """farmers_import_run runs at once through Celery's apply() with the headers the service
     gave it, as tenant-schemas-celery would on a worker."""

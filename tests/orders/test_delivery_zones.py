@@ -39,15 +39,6 @@ def _form(**overrides) -> dict:
 
 
 @pytest.fixture
-def operator_client(county_client):
-    response = county_client.post(
-        "/admin/login/", {"username": "operator", "password": OPERATOR_PASSWORD}
-    )
-    assert response.status_code == 302
-    return county_client
-
-
-@pytest.fixture
 def resident(in_county):
     """An ordinary resident of the county: no admin, not an operator."""
     return ResidentFactory(username="resident-wang", mobile="13700000099")

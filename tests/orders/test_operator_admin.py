@@ -1,18 +1,9 @@
 """County operators in the Wagtail admin: order list with filters, moving an order, deciding a
 refund, the ledger daily report; residents get none of it."""
 
-import pytest
-
 from county_sites.orders.models import Order, RefundRequest
 from county_sites.orders.services import order_mark_paid, refund_request_create
-from tests.fixtures.counties import OPERATOR_PASSWORD
 from tests.fixtures.orders import place
-
-
-@pytest.fixture
-def operator_client(county_client):
-    assert county_client.login(username="operator", password=OPERATOR_PASSWORD)
-    return county_client
 
 
 def test_operator_lists_and_filters_orders(operator_client, buyer, tea, point):
