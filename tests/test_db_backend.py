@@ -29,6 +29,18 @@ def _last_statement(pid: int) -> str:
     return row[0] if row else ""
 
 
+def _terminate(pid: int) -> None:
+    """Ends that server session, as a restart or an idle timeout would, and waits until the
+    server has let it go (its goodbye reaches the socket soon after)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
+        assert cursor.fetchone() == (True,)
+    for _attempt in range(50):
+        if not _last_statement(pid):
+            return
+        connection.cursor().execute("SELECT pg_sleep(0.02)")
+
+
 def test_an_idle_healthy_connection_is_usable_without_a_round_trip(second_connection):
     pid = _backend_pid(second_connection)
     with second_connection.cursor() as cursor:
@@ -41,14 +53,7 @@ def test_an_idle_healthy_connection_is_usable_without_a_round_trip(second_connec
 
 def test_a_connection_the_server_ended_is_not_usable(second_connection):
     pid = _backend_pid(second_connection)
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
-        assert cursor.fetchone() == (True,)
-    # The server's goodbye reaches the socket soon after pg_terminate_backend returns.
-    for _attempt in range(50):
-        if not _last_statement(pid):
-            break
-        connection.cursor().execute("SELECT pg_sleep(0.02)")
+    _terminate(pid)
 
     assert second_connection.is_usable() is False
 
@@ -65,12 +70,7 @@ def test_after_an_error_the_server_is_asked(second_connection):
 
 def test_the_health_check_replaces_a_dead_connection_before_the_next_query(second_connection):
     pid = _backend_pid(second_connection)
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
-    for _attempt in range(50):
-        if not _last_statement(pid):
-            break
-        connection.cursor().execute("SELECT pg_sleep(0.02)")
+    _terminate(pid)
     second_connection.health_check_enabled = True
     second_connection.close_if_unusable_or_obsolete()  # what request_started does
 
