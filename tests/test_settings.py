@@ -67,3 +67,19 @@ def test_settings_read_the_environment(settings):
     assert os.environ.get("FENGSHOU_BASE_DOMAIN", "localhost") == settings.FENGSHOU_BASE_DOMAIN
     for alias in settings.CACHES.values():
         assert alias["KEY_FUNCTION"] == "django_tenants.cache.make_key"
+
+
+def test_production_trusts_one_reverse_proxy_for_the_client_address():
+    """config/client_ip.py: production sits behind the proxy that sets X-Forwarded-Proto."""
+    result = _manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        "from django.conf import settings; print(settings.FENGSHOU_TRUSTED_PROXY_COUNT)",
+        DJANGO_SETTINGS_MODULE="config.settings.production",
+        SECRET_KEY="x7#kq2!pz9w" * 6,
+        ALLOWED_HOSTS="fengshou.example.cn",
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "1"

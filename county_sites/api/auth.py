@@ -14,6 +14,7 @@ from ninja.security.apikey import APIKeyCookie
 from ninja.utils import check_csrf
 
 from accounts.services import sms_code_request, sms_code_verify
+from config.client_ip import client_ip
 from county_sites.api import schemas
 from county_sites.api.errors import MSG_CSRF_FAILED
 from county_sites.api.selectors import api_token_get_live
@@ -61,11 +62,6 @@ resident_auth = [token_auth, session_auth]
 router = Router(tags=["auth"])
 
 
-def _client_ip(request: HttpRequest) -> str | None:
-    # REMOTE_ADDR only, as the login page: X-Forwarded-For would let anyone dodge the throttle.
-    return request.META.get("REMOTE_ADDR") or None
-
-
 @router.post(
     "/auth/sms-code/",
     response={202: schemas.SmsCodeOut, 400: schemas.ErrorOut, 429: schemas.ErrorOut},
@@ -73,7 +69,7 @@ def _client_ip(request: HttpRequest) -> str | None:
 )
 def sms_code_send(request, payload: schemas.SmsCodeIn):
     """Text a login code to the mobile (the login page's first step, same throttles)."""
-    sms_code = sms_code_request(mobile=payload.mobile, ip=_client_ip(request))
+    sms_code = sms_code_request(mobile=payload.mobile, ip=client_ip(request))
     return Status(202, {"mobile": sms_code.mobile, "expires_at": sms_code.expires_at})
 
 

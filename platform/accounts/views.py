@@ -19,6 +19,7 @@ from accounts.services import (
     sms_code_request,
     sms_code_verify,
 )
+from config.client_ip import client_ip
 from config.errors import ApplicationError
 
 SESSION_MOBILE = "accounts_sms_login_mobile"
@@ -41,12 +42,6 @@ def _safe_next(request: HttpRequest) -> str:
     ):
         return candidate
     return "/"
-
-
-def _client_ip(request: HttpRequest) -> str | None:
-    # REMOTE_ADDR only: X-Forwarded-For is whatever the client says unless a proxy we run
-    # rewrites it, and trusting it would let anyone dodge the per-IP throttle.
-    return request.META.get("REMOTE_ADDR") or None
 
 
 def _mask(mobile: str) -> str:
@@ -88,7 +83,7 @@ def _post_mobile(request: HttpRequest, next_url: str) -> HttpResponse:
     if not form.is_valid():
         return _render(request, step="mobile", form=form, next_url=next_url, status=400)
     try:
-        sms_code = sms_code_request(mobile=form.cleaned_data["mobile"], ip=_client_ip(request))
+        sms_code = sms_code_request(mobile=form.cleaned_data["mobile"], ip=client_ip(request))
     except ApplicationError as error:
         return _refused(request, step="mobile", form=form, next_url=next_url, error=error)
     request.session[SESSION_MOBILE] = sms_code.mobile

@@ -40,6 +40,10 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [FENGSHOU_BASE_DOMAIN, f".{FENGSHOU_BA
 # How long each worker process trusts its memory of host -> county. Changes made in the same
 # process clear it at once; other processes see them within this many seconds.
 FENGSHOU_HOST_CACHE_SECONDS = int(os.environ.get("FENGSHOU_HOST_CACHE_SECONDS", "10"))
+# How many reverse proxies of ours stand in front of the app server (config/client_ip.py): the
+# client's address for per-IP throttles is read from X-Forwarded-For past that many hops.
+# 0: REMOTE_ADDR is the client (development). Production defaults to 1 (settings/production).
+FENGSHOU_TRUSTED_PROXY_COUNT = int(os.environ.get("FENGSHOU_TRUSTED_PROXY_COUNT", "0"))
 
 # ------------------------------------------------------------------------------
 # Apps: django-tenants computes which apps live in public and which in every county.
