@@ -684,7 +684,7 @@ def delivery_zone_create(
     sort_order: int | None = None,
     is_active: bool = True,
 ) -> DeliveryZone:
-    """A new delivery zone, by a county operator (or setup code); `sort_order` None puts it
+    """A new delivery zone, by a county operator; `sort_order` None puts it
     after the last zone."""
     _check_zone_actor(actor)
     _check_fee(fee_fen)

@@ -25,6 +25,18 @@ REPORT_DAYS = 31
 
 
 class DeliveryZoneCreateView(SavedByServiceMixin, generic.CreateView):
+    def get_form(self, form_class=None):
+        # Left empty, a new zone goes after the last one (delivery_zone_create), instead of
+        # the model's default 0 that would put every new zone first.
+        form = super().get_form(form_class)
+        field = form.fields["sort_order"]
+        field.required = False
+        field.initial = None
+        field.help_text = _("留空则排在最后。")
+        if not form.is_bound:
+            form.initial.pop("sort_order", None)
+        return form
+
     def save_instance(self):
         data = self.form.cleaned_data
         return services.delivery_zone_create(

@@ -204,6 +204,19 @@ def test_the_admin_add_form_creates_the_zone_through_the_service(operator_client
     )
 
 
+def test_the_admin_add_form_left_without_an_order_puts_the_zone_last(operator_client):
+    DeliveryZoneFactory(name="城区", sort_order=0)
+    DeliveryZoneFactory(name="乡镇", sort_order=10)
+
+    page = operator_client.get(f"{ADMIN}new/").content.decode()
+    response = operator_client.post(f"{ADMIN}new/", _form(name="山区", sort_order=""))
+
+    assert 'name="sort_order"' in page and "留空则排在最后。" in page
+    assert 'name="sort_order" value="0"' not in page
+    assert response.status_code == 302
+    assert DeliveryZone.objects.get(name="山区").sort_order == 20
+
+
 def test_the_admin_edit_form_updates_and_deactivates_through_the_service(
     operator_client, in_county
 ):
