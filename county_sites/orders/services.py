@@ -663,11 +663,6 @@ def refund_refuse(*, actor, refund_request: RefundRequest | int, reason: str) ->
 # ------------------------------------------------------------------------------
 # Delivery zones
 # ------------------------------------------------------------------------------
-def _check_zone_actor(actor) -> None:
-    # Always a person, the demo seeding included (it acts as the county's operator).
-    _check_operator(actor)
-
-
 def _check_fee(fee_fen) -> None:
     # Integer fen, like every amount: 8.5 or "800" is a caller's bug, refused rather than cast.
     if isinstance(fee_fen, bool) or not isinstance(fee_fen, int) or fee_fen < 0:
@@ -684,9 +679,9 @@ def delivery_zone_create(
     sort_order: int | None = None,
     is_active: bool = True,
 ) -> DeliveryZone:
-    """A new delivery zone, by a county operator; `sort_order` None puts it
-    after the last zone."""
-    _check_zone_actor(actor)
+    """A new delivery zone, by a county operator (the demo seeding acts as one);
+    `sort_order` None puts it after the last zone."""
+    _check_operator(actor)
     _check_fee(fee_fen)
     if sort_order is None:
         last = DeliveryZone.objects.aggregate(last=Max("sort_order"))["last"]
@@ -708,7 +703,7 @@ def delivery_zone_update(*, actor, zone: DeliveryZone, **changes) -> DeliveryZon
     """Change a zone's DELIVERY_ZONE_EDITABLE_FIELDS. A zone is deactivated
     (is_active=False), never deleted: orders keep it. Orders already placed keep the fee they
     were placed with (Order.delivery_fee_fen)."""
-    _check_zone_actor(actor)
+    _check_operator(actor)
     unknown = set(changes) - set(DELIVERY_ZONE_EDITABLE_FIELDS)
     if unknown:
         raise ApplicationError(MSG_UNKNOWN_FIELDS % {"fields": ", ".join(sorted(unknown))})
