@@ -50,8 +50,10 @@ def test_product_page_frame_is_the_django_pages_frame(
     assert f'<html lang="{language}">' in product
 
 
-def test_product_page_in_english(in_county, seller, tea, county_client):
-    listing = live(
+@pytest.fixture
+def spring_tea(in_county, seller, tea):
+    """Sold by the jin, at least 2, picked 1-20 April."""
+    return live(
         seller,
         "安吉白茶",
         category=tea,
@@ -62,6 +64,10 @@ def test_product_page_in_english(in_county, seller, tea, county_client):
         harvest_end=dt.date(2026, 4, 20),
         description="明前采摘。",
     )
+
+
+def test_product_page_in_english(spring_tea, county_client):
+    listing = spring_tea
     batch = TraceabilityBatchFactory(listing=listing)
 
     html = county_client.get(f"/p/{listing.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
@@ -76,21 +82,8 @@ def test_product_page_in_english(in_county, seller, tea, county_client):
     assert "起订" not in html and "购物车" not in html
 
 
-def test_product_page_in_chinese_shows_dates_and_minimum_order(
-    in_county, seller, tea, county_client
-):
-    listing = live(
-        seller,
-        "安吉白茶",
-        category=tea,
-        unit=Unit.JIN,
-        min_order_qty=2,
-        stock=50,
-        harvest_start=dt.date(2026, 4, 1),
-        harvest_end=dt.date(2026, 4, 20),
-    )
-
-    html = county_client.get(f"/p/{listing.pk}/").content.decode()
+def test_product_page_in_chinese_shows_dates_and_minimum_order(spring_tea, county_client):
+    html = county_client.get(f"/p/{spring_tea.pk}/").content.decode()
 
     assert " · 2斤起订</p>" in html
     assert "<dt>采收期</dt><dd>4月1日 – 4月20日</dd>" in html
