@@ -56,3 +56,16 @@ def clear_host_cache():
     host_cache_clear()
     yield
     host_cache_clear()
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts in the site's default language (zh-hans). A request through the test
+    client leaves the language it chose active in the thread (LocaleMiddleware activates, and
+    nothing deactivates), which made a test's messages depend on the test before it."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()

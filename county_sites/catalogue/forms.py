@@ -58,7 +58,7 @@ class CatalogueFilterForm(forms.Form):
         if self.sub_categories:
             self.fields["category"].choices = [
                 ("", _("全部")),
-                *((child.slug, child.name) for child in children),
+                *((child.slug, child.display_name) for child in children),
             ]
         else:
             del self.fields["category"]

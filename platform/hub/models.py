@@ -6,12 +6,20 @@ copied here as summaries (DESIGN.md section 3).
 
 from django.core.validators import RegexValidator
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_tenants.models import DomainMixin, TenantMixin
 
 county_code_validator = RegexValidator(
     r"^\d{6}\Z", _("县级行政区划代码必须是6位数字（GB/T 2260），例如 330523。")
 )
+
+
+def in_reader_language(name: str, name_en: str) -> str:
+    """English readers get the English name where one is set; everyone else the Chinese one.
+    Province and county names are data, not gettext messages."""
+    language = get_language() or ""
+    return name_en if name_en and language.startswith("en") else name
 
 
 class CountyQuerySet(models.QuerySet):
@@ -74,6 +82,11 @@ class County(TenantMixin):
     @property
     def is_active(self) -> bool:
         return self.status == self.Status.ACTIVE
+
+    @property
+    def display_name(self) -> str:
+        """The name in the reader's language (the active one): 安吉县 or Anji County."""
+        return in_reader_language(self.name, self.name_en)
 
 
 class CountyDomain(DomainMixin):
@@ -151,6 +164,11 @@ class Category(models.Model):
         if self.parent_id:
             return f"{self.parent.name} > {self.name}"
         return self.name
+
+    @property
+    def display_name(self) -> str:
+        """The name in the reader's language (the active one): 茶叶 or Tea."""
+        return in_reader_language(self.name, self.name_en)
 
     def clean(self):
         from django.core.exceptions import ValidationError

@@ -72,7 +72,9 @@ def test_product_page_in_english(spring_tea, county_client):
 
     html = county_client.get(f"/p/{listing.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
 
-    assert "<title>安吉白茶 · 安吉县</title>" in html
+    assert "<title>安吉白茶 · Anji County</title>" in html
+    assert '<a class="home" href="/">Anji County</a>' in html
+    assert ">Tea</a></nav>" in html
     assert "Minimum order: 2 jin (500 g)" in html
     assert "<dt>Harvest period</dt><dd>April 1 – April 20</dd>" in html
     assert f"See where batch {batch.batch_code} comes from" in html
