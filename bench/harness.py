@@ -1,13 +1,18 @@
 """What every benchmark here needs: timestamped progress, its own throwaway database, free
-ports, CPU pinning and the wrk load generator. Benchmarks add the repo root to sys.path
-themselves before importing this."""
+ports, CPU pinning, gunicorn servers and the wrk load generator. Benchmarks add the repo root
+to sys.path themselves before importing this."""
 
+import contextlib
 import os
 import shutil
 import socket
 import subprocess
+import sys
 import time
+from collections.abc import Callable
+from pathlib import Path
 
+ROOT = Path(__file__).resolve().parents[1]
 ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres"
 T0 = time.perf_counter()
 
@@ -70,3 +75,69 @@ def wrk_ensure() -> str | None:
     subprocess.run(["apt-get", "update"], env=env, check=False, **quiet)
     subprocess.run(["apt-get", "install", "-y", "wrk"], env=env, check=False, **quiet)
     return shutil.which("wrk")
+
+
+class GunicornServer:
+    """The product's WSGI app under gunicorn (sync workers) on a free port, pinned to CPU 0,
+    with `settings_module` and the current environment plus `env`."""
+
+    def __init__(self, name: str, settings_module: str, workers: int, log_dir: Path, env=None):
+        self.name = name
+        self.port = free_port()
+        self.log = log_dir / f"gunicorn-{name}.log"
+        full_env = {
+            **os.environ,
+            **(env or {}),
+            "DJANGO_SETTINGS_MODULE": settings_module,
+            "PYTHONPATH": f"{ROOT}{os.pathsep}{ROOT / 'platform'}",
+        }
+        command = [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "config.wsgi:application",
+            f"--bind=127.0.0.1:{self.port}",
+            f"--workers={workers}",
+            "--worker-class=sync",
+            f"--chdir={ROOT}",
+            "--log-level=warning",
+            f"--error-logfile={self.log}",
+        ]
+        self.process = subprocess.Popen(
+            pinned(0, command), env=full_env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+
+    def wait_ready(self, probe: Callable[[int], object], timeout: float = 60) -> None:
+        """Until `probe(port)` stops raising OSError (the server answers), or exit."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                sys.exit(f"gunicorn {self.name} exited:\n{self.log.read_text()}")
+            with contextlib.suppress(OSError):
+                probe(self.port)
+                return
+            time.sleep(0.3)
+        sys.exit(f"gunicorn {self.name} not ready after {timeout} s")
+
+    def cpu_seconds(self) -> float:
+        """User + system CPU time of the master and its workers so far (Linux /proc)."""
+        pids = [self.process.pid]
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit():
+                with contextlib.suppress(OSError):
+                    fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+                    if int(fields[1]) == self.process.pid:
+                        pids.append(int(entry.name))
+        ticks = 0
+        for pid in pids:
+            with contextlib.suppress(OSError):
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                ticks += int(fields[11]) + int(fields[12])
+        return ticks / os.sysconf("SC_CLK_TCK")
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()

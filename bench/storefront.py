@@ -19,7 +19,6 @@ listings seeded; dropped at the end unless --keep) and Redis database 12.
 """
 
 import argparse
-import contextlib
 import gzip
 import io
 import os
@@ -39,7 +38,14 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[0] = str(ROOT)
 sys.path.append(str(ROOT / "platform"))
 
-from bench.harness import database_create, database_drop, free_port, pinned, say, wrk_ensure  # noqa: E402  (after sys.path)
+from bench.harness import (  # noqa: E402  (after sys.path)
+    GunicornServer,
+    database_create,
+    database_drop,
+    pinned,
+    say,
+    wrk_ensure,
+)
 
 BENCH_DB = "fengshou_storefront_bench"
 BENCH_ENV = {
@@ -217,52 +223,6 @@ def fetch(port: int, path: str, headers: dict | None = None) -> tuple[int, bytes
         return error.code, b"", {}
 
 
-class Server:
-    def __init__(self, name: str, settings_module: str, workers: int, log_dir: Path, env=None):
-        self.name = name
-        self.port = free_port()
-        self.log = log_dir / f"gunicorn-{name}.log"
-        full_env = {
-            **os.environ,
-            **(env or {}),
-            "DJANGO_SETTINGS_MODULE": settings_module,
-            "PYTHONPATH": f"{ROOT}{os.pathsep}{ROOT / 'platform'}",
-        }
-        command = [
-            str(Path(sys.executable).parent / "gunicorn"),
-            "config.wsgi:application",
-            f"--bind=127.0.0.1:{self.port}",
-            f"--workers={workers}",
-            "--worker-class=sync",
-            f"--chdir={ROOT}",
-            "--log-level=warning",
-            f"--error-logfile={self.log}",
-        ]
-        self.process = subprocess.Popen(
-            pinned(0, command), env=full_env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-        )
-
-    def wait_ready(self, path: str, timeout: float = 60) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                sys.exit(f"gunicorn {self.name} exited:\n{self.log.read_text()}")
-            with contextlib.suppress(OSError):
-                fetch(self.port, path)
-                return
-            time.sleep(0.3)
-        sys.exit(f"gunicorn {self.name} not ready after {timeout} s")
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-
-
 WRK_LUA = """
 local threads = {}
 function setup(thread) table.insert(threads, thread) end
@@ -369,9 +329,9 @@ def main() -> None:
         wrk = None if args.python_client else wrk_ensure()
         say(f"load generator: {'wrk' if wrk else 'Python threads + http.client'}")
         log_dir = Path(tempfile.mkdtemp(prefix="storefront-bench-"))
-        bare = Server("bare", "bench.settings_bare", args.workers, log_dir)
-        cached = Server("cached", "bench.settings_storefront", args.workers, log_dir)
-        uncached = Server(
+        bare = GunicornServer("bare", "bench.settings_bare", args.workers, log_dir)
+        cached = GunicornServer("cached", "bench.settings_storefront", args.workers, log_dir)
+        uncached = GunicornServer(
             "uncached",
             "bench.settings_storefront",
             args.workers,
@@ -379,9 +339,9 @@ def main() -> None:
             env={"FENGSHOU_PAGE_CACHE_ENABLED": "0"},
         )
         servers = [bare, cached, uncached]
-        bare.wait_ready("/trivial/")
-        cached.wait_ready("/")
-        uncached.wait_ready("/")
+        bare.wait_ready(lambda port: fetch(port, "/trivial/"))
+        cached.wait_ready(lambda port: fetch(port, "/"))
+        uncached.wait_ready(lambda port: fetch(port, "/"))
         for server in (cached, uncached):
             for path, _text in pages.values():
                 status, _body, headers = fetch(server.port, path)

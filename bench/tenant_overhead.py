@@ -27,7 +27,6 @@ database left by `bench/provisioning.py --keep` is reused and kept).
 """
 
 import argparse
-import contextlib
 import os
 import re
 import shutil
@@ -48,7 +47,14 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[0] = str(ROOT)
 sys.path.append(str(ROOT / "platform"))
 
-from bench.harness import database_create, database_drop, free_port, pinned, say, wrk_ensure  # noqa: E402  (after sys.path)
+from bench.harness import (  # noqa: E402  (after sys.path)
+    GunicornServer,
+    database_create,
+    database_drop,
+    pinned,
+    say,
+    wrk_ensure,
+)
 
 BENCH_DB = "fengshou_bench"
 BENCH_ENV = {
@@ -183,67 +189,6 @@ def fetch(port: int, host: str) -> tuple[int, str]:
         return error.code, ""
 
 
-class Server:
-    def __init__(self, name: str, settings_module: str, workers: int, log_dir: Path):
-        self.name = name
-        self.port = free_port()
-        self.log = log_dir / f"gunicorn-{name}.log"
-        env = {
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": settings_module,
-            "PYTHONPATH": f"{ROOT}{os.pathsep}{ROOT / 'platform'}",
-        }
-        command = [
-            str(Path(sys.executable).parent / "gunicorn"),
-            "config.wsgi:application",
-            f"--bind=127.0.0.1:{self.port}",
-            f"--workers={workers}",
-            "--worker-class=sync",
-            f"--chdir={ROOT}",
-            "--log-level=warning",
-            f"--error-logfile={self.log}",
-        ]
-        self.process = subprocess.Popen(
-            pinned(0, command), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-        )
-
-    def wait_ready(self, timeout: float = 60) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                sys.exit(f"gunicorn {self.name} exited:\n{self.log.read_text()}")
-            with contextlib.suppress(OSError):
-                fetch(self.port, COUNTY_HOST)
-                return
-            time.sleep(0.3)
-        sys.exit(f"gunicorn {self.name} not ready after {timeout} s")
-
-    def cpu_seconds(self) -> float:
-        """User + system CPU time of the master and its workers so far (Linux /proc)."""
-        pids = [self.process.pid]
-        for entry in Path("/proc").iterdir():
-            if entry.name.isdigit():
-                with contextlib.suppress(OSError):
-                    fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-                    if int(fields[1]) == self.process.pid:
-                        pids.append(int(entry.name))
-        ticks = 0
-        for pid in pids:
-            with contextlib.suppress(OSError):
-                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-                ticks += int(fields[11]) + int(fields[12])
-        return ticks / os.sysconf("SC_CLK_TCK")
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-
-
 # ---------------------------------------------------------------------------------------------
 # Load generators
 # ---------------------------------------------------------------------------------------------
@@ -276,7 +221,7 @@ def load_wrk(wrk: str, port: int, expected: str, seconds: float, connections: in
         wrk,
         "-t1",
         f"-c{connections}",
-        f"-d{seconds}s",
+        f"-d{max(1, round(seconds))}s",  # wrk takes whole seconds: "-d1.0s" is refused
         "-H",
         f"Host: {COUNTY_HOST}",
         "-s",
@@ -356,7 +301,7 @@ def main() -> None:
     args = parser.parse_args()
 
     created = database_create(BENCH_DB)
-    servers: list[Server] = []
+    servers: list[GunicornServer] = []
     log_dir = Path(tempfile.mkdtemp(prefix="fengshou-bench-"))
     try:
         database_prepare(exists=not created)
@@ -372,11 +317,11 @@ def main() -> None:
         lua.write_text(WRK_CHECK_LUA)
         targets = {"county": COUNTY_SCHEMA, "bare": "public"}
         servers = [
-            Server("county", "bench.settings_county", args.workers, log_dir),
-            Server("bare", "bench.settings_bare", args.workers, log_dir),
+            GunicornServer("county", "bench.settings_county", args.workers, log_dir),
+            GunicornServer("bare", "bench.settings_bare", args.workers, log_dir),
         ]
         for server in servers:
-            server.wait_ready()
+            server.wait_ready(lambda port: fetch(port, COUNTY_HOST))
         ports = {server.name: server.port for server in servers}
         say(f"gunicorn up: county on :{ports['county']}, bare on :{ports['bare']}")
 
