@@ -8,6 +8,7 @@ county's status, which they put back.
 Debian's Chromium is driven by Playwright for Python; `playwright install` is never run.
 """
 
+import re
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -119,3 +120,35 @@ def outside_the_browser(function, /, **kwargs):
 
     with ThreadPoolExecutor(max_workers=1) as executor:
         return executor.submit(run).result()
+
+
+def in_county_a(function):
+    """Run `function` in county A's schema (and back to public after): for ORM helpers that
+    outside_the_browser() calls."""
+    from django.db import connection
+    from django_tenants.utils import tenant_context
+
+    from hub.models import County
+    from tests.fixtures.counties import COUNTY_A
+
+    def run(**kwargs):
+        county = County.objects.get(slug=COUNTY_A.slug)
+        try:
+            with tenant_context(county):
+                return function(**kwargs)
+        finally:
+            connection.set_schema_to_public()
+
+    return run
+
+
+CODE_IN_TEXT = re.compile(r"(?<!\d)(\d{6})(?!\d)")
+
+
+@in_county_a
+def login_code_sent_to(*, mobile: str) -> str:
+    """The six digits of the newest login SMS to `mobile` in county A's outbox."""
+    from accounts.models import SmsOutbox
+
+    outbox = SmsOutbox.objects.filter(mobile=mobile).order_by("-created_at", "-id").first()
+    return CODE_IN_TEXT.search(outbox.text).group(1)

@@ -23,7 +23,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.db import connection, transaction
 from django.utils import timezone
-from django_tenants.utils import schema_context, tenant_context
+from django_tenants.utils import schema_context
 from PIL import Image
 from playwright.sync_api import expect
 
@@ -39,7 +39,7 @@ from hub.taxonomy import Unit
 from sandbox_bank.models import SandboxMerchant, SandboxTransaction
 from sandbox_bank.tasks import sandbox_notify_deliver
 from service_points.models import ServicePoint
-from tests.e2e.conftest import outside_the_browser
+from tests.e2e.conftest import in_county_a, login_code_sent_to, outside_the_browser
 from tests.fixtures.counties import COUNTY_A
 
 pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("compiled_messages")]
@@ -51,19 +51,6 @@ POINT_NAME = "递铺街道e2e服务点"
 POINT_HOURS = "每天 8:00-20:00"
 PRICE_FEN = 12_800
 STOCK = 20
-CODE_IN_TEXT = re.compile(r"(?<!\d)(\d{6})(?!\d)")
-
-
-def _in_county(function):
-    def run(**kwargs):
-        county = County.objects.get(slug=COUNTY_A.slug)
-        try:
-            with tenant_context(county):
-                return function(**kwargs)
-        finally:
-            connection.set_schema_to_public()
-
-    return run
 
 
 def _jpeg() -> bytes:
@@ -75,7 +62,7 @@ def _jpeg() -> bytes:
     return buffer.getvalue()
 
 
-@_in_county
+@in_county_a
 def _data_create() -> dict:
     """A seller with an approved listing with a photo, a service point, a resident; and what
     merchant accounts existed (the first online payment opens one)."""
@@ -114,7 +101,7 @@ def _data_create() -> dict:
     return {"merchants": list(PaymentSettings.objects.values_list("merchant_id", flat=True))}
 
 
-@_in_county
+@in_county_a
 def _data_remove(*, merchants_before: list[str] | None = None) -> None:
     orders = Order.objects.filter(buyer__mobile=RESIDENT_MOBILE)
     numbers = list(orders.values_list("number", flat=True))
@@ -153,7 +140,7 @@ def _bank_trades() -> int:
         return SandboxTransaction.objects.count()
 
 
-@_in_county
+@in_county_a
 def _leftovers() -> dict:
     with connection.cursor() as cursor:
         cursor.execute(
@@ -172,13 +159,7 @@ def _leftovers() -> dict:
     }
 
 
-@_in_county
-def _login_code() -> str:
-    outbox = SmsOutbox.objects.filter(mobile=RESIDENT_MOBILE).order_by("-created_at", "-id").first()
-    return CODE_IN_TEXT.search(outbox.text).group(1)
-
-
-@_in_county
+@in_county_a
 def _outcome() -> dict:
     order = Order.objects.get(buyer__mobile=RESIDENT_MOBILE)
     with schema_context("public"):
@@ -262,7 +243,7 @@ def test_resident_searches_orders_for_pickup_pays_in_the_bank_and_sees_it_paid(
     phone.locator("#id_mobile").fill(RESIDENT_MOBILE)
     phone.get_by_role("button", name="获取验证码").click()
     expect(phone.locator("#id_code")).to_be_visible()
-    phone.locator("#id_code").fill(outside_the_browser(_login_code))
+    phone.locator("#id_code").fill(outside_the_browser(login_code_sent_to, mobile=RESIDENT_MOBILE))
     shot(phone, "order-01-login-code")
     phone.get_by_role("button", name="登录", exact=True).click()
     phone.wait_for_url(county_url)

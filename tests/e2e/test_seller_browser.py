@@ -12,8 +12,6 @@ sees committed rows) and removed afterwards, leaving the session's counties as t
 import re
 
 import pytest
-from django.db import connection
-from django_tenants.utils import tenant_context
 from PIL import Image
 from playwright.sync_api import expect
 
@@ -21,8 +19,7 @@ from accounts.models import SmsCode, SmsOutbox, User
 from accounts.tasks import sms_deliver
 from farmers.models import Listing, ModerationDecision, Seller
 from farmers.tasks import listing_photo_renditions
-from hub.models import County
-from tests.e2e.conftest import outside_the_browser
+from tests.e2e.conftest import in_county_a, login_code_sent_to, outside_the_browser
 from tests.fixtures.counties import COUNTY_A, OPERATOR_PASSWORD
 
 pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("compiled_messages")]
@@ -30,22 +27,9 @@ pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("compiled_messages")]
 MOBILE = "13700137001"
 SELLER_NAME = "章大姐"
 TITLE = "安吉白茶（明前）"
-CODE_IN_TEXT = re.compile(r"(?<!\d)(\d{6})(?!\d)")
 
 
-def _in_county(function):
-    def run(**kwargs):
-        county = County.objects.get(slug=COUNTY_A.slug)
-        try:
-            with tenant_context(county):
-                return function(**kwargs)
-        finally:
-            connection.set_schema_to_public()
-
-    return run
-
-
-@_in_county
+@in_county_a
 def _seller_create() -> None:
     from django.utils import timezone
 
@@ -61,7 +45,7 @@ def _seller_create() -> None:
     )
 
 
-@_in_county
+@in_county_a
 def _seller_remove() -> None:
     listings = Listing.objects.filter(seller__mobile=MOBILE)
     # Moderation decisions are immutable for the app; a test's own go with their listing.
@@ -73,13 +57,7 @@ def _seller_remove() -> None:
     SmsOutbox.objects.filter(mobile=MOBILE).delete()
 
 
-@_in_county
-def _login_code() -> str:
-    outbox = SmsOutbox.objects.filter(mobile=MOBILE).order_by("-created_at", "-id").first()
-    return CODE_IN_TEXT.search(outbox.text).group(1)
-
-
-@_in_county
+@in_county_a
 def _listing_state() -> dict:
     listing = Listing.objects.get(seller__mobile=MOBILE)
     photo = listing.photos.get()
@@ -156,7 +134,7 @@ def test_seller_lists_tea_on_a_phone_and_the_operator_approves_it(
     phone.get_by_role("button", name="获取验证码").click()
 
     expect(phone.locator("#id_code")).to_be_visible()
-    phone.locator("#id_code").fill(outside_the_browser(_login_code))
+    phone.locator("#id_code").fill(outside_the_browser(login_code_sent_to, mobile=MOBILE))
     shot(phone, "seller-02-login-code")
     phone.get_by_role("button", name="登录", exact=True).click()
 
