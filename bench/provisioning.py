@@ -59,7 +59,7 @@ def county_by_migrations(*, code: str, slug: str, name: str, name_en: str, progr
     from django_tenants.utils import tenant_context
 
     from accounts.services import user_create_county_operator
-    from county_sites.services import county_site_setup
+    from county_sites.storefront.services import county_site_setup
     from hub.models import County, CountyDomain
     from hub.services import county_domain_for, county_template_ensure
     from hub.validation import county_identity_check, schema_name_for

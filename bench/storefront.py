@@ -96,8 +96,9 @@ def seed() -> dict:
     from PIL import Image as PillowImage
     from wagtail.images.models import Image
 
-    from county_sites.models import CountyHomePage
-    from county_sites.services import home_page_default_body, listing_search_entries_rebuild
+    from county_sites.catalogue.services import listing_search_entries_rebuild
+    from county_sites.storefront.models import CountyHomePage
+    from county_sites.storefront.services import home_page_default_body
     from farmers.models import Listing, ListingCertification, ListingPhoto, Seller
     from hub.models import Category, County
     from hub.services import county_create

@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class FarmersConfig(AppConfig):
     name = "farmers"
     verbose_name = _("农户与商品")
+
+    def ready(self):
+        from core.county_apps import county_figures_register
+        from farmers.selectors import seller_county_figures
+
+        county_figures_register("farmers", seller_county_figures)

@@ -43,7 +43,7 @@ import pillow_heif
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
-from config.errors import ApplicationError
+from core.errors import ApplicationError
 
 # HEIC from iPhones opens as format "HEIF". Thumbnails, depth maps and auxiliary images are
 # never used here, so they are not decoded.

@@ -8,23 +8,18 @@ the task with workers.
 from celery import shared_task
 from django.db import connection
 
-
-class WrongSchemaError(RuntimeError):
-    """The task ran outside the schema that queued it: job ids are per county, so running
-    job N of another county would import someone else's file into this county. Refuse."""
+from core.county_tasks import schema_check
+from farmers.imports import import_job_run
 
 
 @shared_task(acks_late=True)
 def farmers_import_run(job_id: int, schema_name: str) -> dict:
     """Run import job `job_id` of `schema_name` (farmers.imports.import_job_run). Idempotent:
     a finished job is left as it is; a job interrupted half-way goes on where it stopped."""
-    if connection.schema_name != schema_name:
-        raise WrongSchemaError(
-            f"farmers_import_run({job_id}) ran in {connection.schema_name!r}, "
-            f"expected {schema_name!r}"
-        )
-    from farmers.imports import import_job_run
-
+    # Job ids are per county: job N of another county would import someone else's file.
+    schema_check(
+        task=f"farmers_import_run({job_id})", running=connection.schema_name, expected=schema_name
+    )
     job = import_job_run(job_id=job_id)
     return {
         "state": job.state,

@@ -15,7 +15,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
-from config.errors import ApplicationError
+from core.errors import ApplicationError
+from core.roles import is_county_operator
 from farmers.imports import (
     COLUMNS,
     MAX_FILE_BYTES,
@@ -28,7 +29,6 @@ from farmers.imports import (
     template_xlsx,
 )
 from farmers.models import Listing
-from farmers.permissions import is_county_operator
 
 # The latest imports listed on the page; older ones stay in the database.
 JOBS_LISTED = 50

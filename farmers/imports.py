@@ -39,7 +39,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from accounts.services import mobile_normalize
-from config.errors import ApplicationError
+from core.county_tasks import task_queue
+from core.errors import ApplicationError
+from core.roles import is_county_operator
 from farmers.models import (
     ImportedListing,
     ImportJob,
@@ -48,7 +50,6 @@ from farmers.models import (
     Seller,
     TraceabilityBatch,
 )
-from farmers.permissions import is_county_operator
 from farmers.services import (
     MSG_OPERATOR_ONLY,
     MSG_PRICE_REQUIRED,
@@ -662,12 +663,10 @@ def _row_apply(*, job: ImportJob, actor, row: ParsedRow) -> RowOutcome:
 # Services
 # ------------------------------------------------------------------------------
 def _import_run_queue(*, job_id: int, schema_name: str) -> None:
-    from farmers.import_tasks import farmers_import_run
-
-    # The schema goes in the headers explicitly (as accounts.services does for SMS): an
-    # on_commit callback may run after the connection's schema changed.
-    farmers_import_run.apply_async(
-        args=(job_id, schema_name), headers={"_schema_name": schema_name}
+    task_queue(
+        "farmers.import_tasks.farmers_import_run",
+        args=(job_id, schema_name),
+        schema_name=schema_name,
     )
 
 

@@ -6,15 +6,9 @@ and rejecting need the `farmers.moderate_listing` permission, which the operator
 Counties are apart by schema: a user of county A does not exist in county B at all.
 """
 
-from county_sites.permissions import COUNTY_OPERATORS_GROUP
+from core.roles import is_county_operator
 
 MODERATE_LISTING = "farmers.moderate_listing"
-
-
-def is_county_operator(user) -> bool:
-    if user is None or not user.is_active:
-        return False
-    return user.is_superuser or user.groups.filter(name=COUNTY_OPERATORS_GROUP).exists()
 
 
 def can_moderate(user) -> bool:

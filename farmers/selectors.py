@@ -184,3 +184,8 @@ def traceability_batch_get_public(*, code: str) -> TraceabilityBatch | None:
         )
         .first()
     )
+
+
+def seller_county_figures() -> dict:
+    """The province's roll-up of the current county (core.county_apps): sellers."""
+    return {"sellers": Seller.objects.count()}

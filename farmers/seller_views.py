@@ -20,7 +20,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.views import SESSION_VERIFIED_MOBILE
-from config.errors import ApplicationError
+from core.errors import ApplicationError
 from farmers.images import MAX_PHOTOS_PER_LISTING
 from farmers.models import Listing
 from farmers.selectors import (

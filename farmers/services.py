@@ -24,7 +24,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from config.errors import ApplicationError, full_clean_or_refuse
+from core.county_tasks import task_queue
+from core.errors import ApplicationError, full_clean_or_refuse
 from farmers.images import (
     NormalisedPhoto,
     photo_count_validate,
@@ -478,12 +479,10 @@ def _listing_photos_store(
 
 
 def _listing_photo_renditions_queue(*, photo_id: int, schema_name: str) -> None:
-    from farmers.tasks import listing_photo_renditions
-
-    # The schema goes in the headers explicitly (as accounts does for SMS): an on_commit
-    # callback may run after the connection's schema changed.
-    listing_photo_renditions.apply_async(
-        args=(photo_id, schema_name), headers={"_schema_name": schema_name}
+    task_queue(
+        "farmers.tasks.listing_photo_renditions",
+        args=(photo_id, schema_name),
+        schema_name=schema_name,
     )
 
 

@@ -21,8 +21,8 @@ from wagtail.admin.views.generic import models as generic
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.admin.widgets import ListingButton
 
-from config.errors import ApplicationError
-from county_sites.admin_forms import SavedByServiceMixin, changed_values
+from core.admin_forms import SavedByServiceMixin, changed_values
+from core.errors import ApplicationError
 from farmers.forms import SellerCreateForm, SellerEditForm
 from farmers.models import Listing, ListingPhoto, Seller
 from farmers.permissions import can_moderate

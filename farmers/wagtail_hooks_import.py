@@ -6,8 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
+from core.roles import is_county_operator
 from farmers import import_views
-from farmers.permissions import is_county_operator
 
 urlpatterns = [
     path("", import_views.ImportIndexView.as_view(), name="index"),

@@ -12,6 +12,7 @@ from functools import partial
 from django.db import transaction
 from django.utils import timezone
 
+from core.county_tasks import task_queue
 from sandbox_bank import signing
 from sandbox_bank.models import SandboxMerchant, SandboxRefund, SandboxTransaction
 
@@ -73,10 +74,10 @@ def transaction_create(
 
 
 def _notify_queue(transaction_id: int) -> None:
-    from sandbox_bank.tasks import sandbox_notify_deliver
-
     # Sent from public (the hub host's pay page): the task runs in public, where these rows are.
-    sandbox_notify_deliver.apply_async(args=(transaction_id,), headers={"_schema_name": "public"})
+    task_queue(
+        "sandbox_bank.tasks.sandbox_notify_deliver", args=(transaction_id,), schema_name="public"
+    )
 
 
 @transaction.atomic

@@ -10,28 +10,22 @@ the transaction, so nothing is changed.
 from decimal import Decimal
 
 from django.db import transaction
-from django.utils.translation import gettext_lazy as _
 
-from config.errors import ApplicationError, full_clean_or_refuse
-from farmers.permissions import is_county_operator
+from core.errors import full_clean_or_refuse
+from core.roles import MSG_OPERATOR_ONLY, county_operator_check
+from core.updates import MSG_UNKNOWN_FIELDS, model_update
 from service_points.models import ServicePoint
 
-MSG_OPERATOR_ONLY = _("只有县级运营人员可以这样做。")
-MSG_UNKNOWN_FIELDS = _("这些字段不能在这里修改：%(fields)s。")
+__all__ = [
+    "MSG_OPERATOR_ONLY",
+    "MSG_UNKNOWN_FIELDS",
+    "service_point_create",
+    "service_point_update",
+]
 
 SERVICE_POINT_EDITABLE_FIELDS = (
     "name", "village", "address", "latitude", "longitude", "opening_hours", "phone", "is_active",
 )  # fmt: skip
-
-
-def _check_actor(actor) -> None:
-    # Always a person: no `None` that a careless caller could pass to skip the check.
-    if not is_county_operator(actor):
-        raise ApplicationError(MSG_OPERATOR_ONLY)
-
-
-def _stripped(value):
-    return value.strip() if isinstance(value, str) else value
 
 
 @transaction.atomic
@@ -48,7 +42,7 @@ def service_point_create(
     is_active: bool = True,
 ) -> ServicePoint:
     """A new service point of the current county, by a county operator."""
-    _check_actor(actor)
+    county_operator_check(actor)
     point = ServicePoint(
         name=name.strip(),
         village=village.strip(),
@@ -68,15 +62,8 @@ def service_point_create(
 def service_point_update(*, actor, point: ServicePoint, **changes) -> ServicePoint:
     """Change a point's SERVICE_POINT_EDITABLE_FIELDS (is_active=False closes it). Returns the
     point as saved."""
-    _check_actor(actor)
-    unknown = set(changes) - set(SERVICE_POINT_EDITABLE_FIELDS)
-    if unknown:
-        raise ApplicationError(MSG_UNKNOWN_FIELDS % {"fields": ", ".join(sorted(unknown))})
-    locked = ServicePoint.objects.select_for_update().get(pk=point.pk)
-    if not changes:
-        return locked
-    for name, value in changes.items():
-        setattr(locked, name, _stripped(value))
-    full_clean_or_refuse(locked)
-    locked.save(update_fields=list(changes))
-    return locked
+    county_operator_check(actor)
+    saved, _changed = model_update(
+        instance=point, fields=SERVICE_POINT_EDITABLE_FIELDS, data=changes
+    )
+    return saved

@@ -8,7 +8,7 @@ from wagtail import hooks
 from wagtail.admin.views.generic import models as generic
 from wagtail.admin.viewsets.model import ModelViewSet
 
-from county_sites.admin_forms import SavedByServiceMixin, changed_values
+from core.admin_forms import SavedByServiceMixin, changed_values
 from service_points.models import ServicePoint
 from service_points.services import (
     SERVICE_POINT_EDITABLE_FIELDS,

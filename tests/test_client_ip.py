@@ -1,4 +1,4 @@
-"""config.client_ip: the client's address behind our reverse proxies, for per-IP throttles;
+"""core.client_ip: the client's address behind our reverse proxies, for per-IP throttles;
 what a client writes into X-Forwarded-For itself is never believed."""
 
 import pytest
@@ -7,7 +7,7 @@ from django.test import RequestFactory
 from accounts.models import SmsCode
 from accounts.selectors import SMS_CODES_PER_IP_PER_HOUR
 from accounts.services import sms_code_request
-from config.client_ip import client_ip
+from core.client_ip import client_ip
 from tests.fixtures.counties import SchemaKeepingClient, host_of
 
 PROXY = "10.0.0.5"

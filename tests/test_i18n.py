@@ -176,7 +176,8 @@ def test_english_catalogue_holds_every_message_in_the_code(tmp_path, settings, m
         "and translate them (locale/README.md)."
     )
     # makemessages reads Jinja2 templates as Django ones: only `{{ _("...") }}` is seen there
-    # (county_sites/jinja_env.py). Every message Jinja2 itself finds must have been extracted.
+    # (county_sites/storefront/jinja_env.py). Every message Jinja2 itself finds must have been
+    # extracted.
     in_jinja = _jinja_messages()
     assert len(in_jinja) > 10
     assert sorted(in_jinja - {msgid for _ctx, msgid, _plural in extracted}) == []

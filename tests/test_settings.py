@@ -70,7 +70,7 @@ def test_settings_read_the_environment(settings):
 
 
 def test_production_trusts_one_reverse_proxy_for_the_client_address():
-    """config/client_ip.py: production sits behind the proxy that sets X-Forwarded-Proto."""
+    """core/client_ip.py: production sits behind the proxy that sets X-Forwarded-Proto."""
     result = _manage(
         "shell",
         "--no-imports",

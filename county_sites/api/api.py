@@ -25,7 +25,7 @@ from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationEr
 from ninja.openapi.docs import DocsBase
 
 from accounts.services import SmsThrottledError
-from config.errors import ApplicationError
+from core.errors import ApplicationError
 from county_sites.api import auth, cart, catalogue, orders, payments
 from county_sites.api.errors import (
     MSG_INVALID_INPUT,

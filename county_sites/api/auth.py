@@ -14,7 +14,7 @@ from ninja.security.apikey import APIKeyCookie
 from ninja.utils import check_csrf
 
 from accounts.services import sms_code_request, sms_code_verify
-from config.client_ip import client_ip
+from core.client_ip import client_ip
 from county_sites.api import schemas
 from county_sites.api.errors import MSG_CSRF_FAILED
 from county_sites.api.selectors import api_token_get_live

@@ -4,10 +4,11 @@ public, approved listings of this county only, through county_sites.catalogue.se
 from django.http import Http404
 from ninja import Query, Router
 
-from config.errors import ApplicationError
+from core.errors import ApplicationError
 from county_sites.api import schemas
 from county_sites.api.errors import MSG_CATEGORY_UNKNOWN
 from county_sites.api.selectors import category_tree
+from county_sites.catalogue.search import query_normalise
 from county_sites.catalogue.selectors import (
     SEARCH_LIMIT_DEFAULT,
     CatalogueFilters,
@@ -17,7 +18,6 @@ from county_sites.catalogue.selectors import (
     listing_get_live,
     search_listings,
 )
-from county_sites.search import query_normalise
 
 router = Router(tags=["catalogue"])
 

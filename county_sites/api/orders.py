@@ -18,9 +18,9 @@ from county_sites.orders.selectors import (
     delivery_zones_active,
     order_get_for_buyer,
     order_list_for_buyer,
-    service_points_for_pickup,
 )
 from county_sites.orders.services import cart_clear, order_cancel, order_place
+from service_points.selectors import service_point_list_open
 
 router = Router(tags=["orders"], auth=resident_auth)
 
@@ -42,7 +42,7 @@ def own_order(request, number: str):
 @router.get("/service-points/", response=list[schemas.ServicePointOut], auth=None)
 def service_points(request):
     """Open service points for pickup, by village."""
-    return [schemas.service_point_out(point) for point in service_points_for_pickup()]
+    return [schemas.service_point_out(point) for point in service_point_list_open()]
 
 
 @router.get("/delivery-zones/", response=list[schemas.DeliveryZoneOut], auth=None)

@@ -22,7 +22,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Length, StrIndex
 
-from county_sites.search import query_as_pinyin, query_normalise
+from county_sites.catalogue.search import query_as_pinyin, query_normalise
 from farmers.models import (
     Listing,
     ListingCertification,
@@ -319,7 +319,7 @@ def search_listings(*, q: str, limit: int = SEARCH_LIMIT_DEFAULT) -> list[Listin
     and seller's name. A query typed in latin letters also matches the title's pinyin initials
     (bc -> 白茶) and full pinyin (baicha -> 白茶), then the village's and seller's pinyin.
     Within a rank an earlier match comes first, then a shorter title, then the newest.
-    Pinyin comes from ListingSearchEntry rows (county_sites.services.
+    Pinyin comes from ListingSearchEntry rows (county_sites.storefront.services.
     listing_search_entry_refresh); a listing without one is still found by its Chinese text.
     """
     q = query_normalise(q)
@@ -373,10 +373,3 @@ def search_listings(*, q: str, limit: int = SEARCH_LIMIT_DEFAULT) -> list[Listin
         .order_by("search_rank", "search_position", "title_length", "-approved_at", "-pk")
     )
     return list(results[:limit])
-
-
-def service_point_list_active():
-    """The county's open service points, by village: the home page's service-point finder."""
-    from service_points.models import ServicePoint
-
-    return list(ServicePoint.objects.filter(is_active=True).order_by("village", "name"))

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_safe
 
 from county_sites.catalogue.forms import CatalogueFilterForm
 from county_sites.catalogue.photos import rendition_entry
+from county_sites.catalogue.search import query_normalise
 from county_sites.catalogue.selectors import (
     SEARCH_LIMIT_DEFAULT,
     category_get_active,
@@ -20,8 +21,7 @@ from county_sites.catalogue.selectors import (
     search_listings,
     village_list,
 )
-from county_sites.page_cache import page_cacheable
-from county_sites.search import query_normalise
+from county_sites.storefront.page_cache import page_cacheable
 
 LISTINGS_PER_PAGE = 20
 # The URL changes with the file (catalogue.photos): a year, and never revalidated.

@@ -6,3 +6,9 @@ class LedgerConfig(AppConfig):
     name = "county_sites.ledger"
     label = "ledger"
     verbose_name = _("账本")
+
+    def ready(self):
+        from core.county_apps import county_figures_register
+        from county_sites.ledger.selectors import ledger_county_figures
+
+        county_figures_register("ledger", ledger_county_figures)

@@ -63,3 +63,17 @@ def ledger_daily_totals(*, since: dt.date, until: dt.date) -> list[DayTotals]:
     for row in rows:
         days.setdefault(row["day"], DayTotals(day=row["day"])).totals[row["kind"]] = row["total"]
     return list(days.values())
+
+
+def ledger_county_figures() -> dict:
+    """The province's roll-up of the current county (core.county_apps): sales are what the
+    ledger says was received (online payments and cash collected) less refunds."""
+    totals = ledger_totals()
+    kind = LedgerEntry.Kind
+    return {
+        "sales_fen": (
+            totals.get(kind.PAYMENT, 0)
+            + totals.get(kind.CASH_COLLECTED, 0)
+            - totals.get(kind.REFUND, 0)
+        )
+    }

@@ -4,7 +4,6 @@ from django.db.models import Prefetch, QuerySet
 
 from county_sites.orders.models import Cart, CartLine, DeliveryZone, Order, OrderLine
 from farmers.models import Listing, Seller
-from service_points.models import ServicePoint
 
 
 def cart_lines_for_user(*, user) -> list[CartLine]:
@@ -34,10 +33,6 @@ def listings_for_session_cart(*, session_lines: dict) -> list[tuple[Listing, int
         for raw_id, quantity in session_lines.items()
         if raw_id.isdigit() and int(raw_id) in listings
     ]
-
-
-def service_points_for_pickup() -> QuerySet[ServicePoint]:
-    return ServicePoint.objects.filter(is_active=True).order_by("village", "name")
 
 
 def delivery_zones_active() -> QuerySet[DeliveryZone]:
@@ -97,3 +92,9 @@ def order_ids_awaiting_payment(*, older_than) -> list[int]:
         .order_by("placed_at", "pk")
         .values_list("pk", flat=True)
     )
+
+
+def order_county_figures() -> dict:
+    """The province's roll-up of the current county (core.county_apps): orders not
+    cancelled."""
+    return {"orders": Order.objects.exclude(state=Order.State.CANCELLED).count()}

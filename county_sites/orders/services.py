@@ -22,7 +22,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from accounts.services import sms_send
-from config.errors import ApplicationError, full_clean_or_refuse
+from core.errors import ApplicationError, full_clean_or_refuse
+from core.roles import is_county_operator
 from county_sites.ledger.services import ledger_record_receipt, ledger_record_refund
 from county_sites.orders import states
 from county_sites.orders.models import (
@@ -37,7 +38,6 @@ from county_sites.orders.models import (
 )
 from farmers.images import photo_normalise, photo_validate
 from farmers.models import Listing
-from farmers.permissions import is_county_operator
 from service_points.models import ServicePoint
 
 MSG_LISTING_UNAVAILABLE = _("“%(title)s”已下架或不存在，请从购物车中移除。")

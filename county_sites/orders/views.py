@@ -10,7 +10,7 @@ from django.shortcuts import render
 from django.urls import reverse, reverse_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from config.errors import ApplicationError
+from core.errors import ApplicationError
 from county_sites.orders.models import Order
 from county_sites.orders.selectors import (
     cart_lines_for_user,
@@ -19,7 +19,6 @@ from county_sites.orders.selectors import (
     order_get_for_buyer,
     order_list_for_buyer,
     order_list_for_seller,
-    service_points_for_pickup,
 )
 from county_sites.orders.services import (
     cart_clear,
@@ -32,6 +31,7 @@ from county_sites.orders.services import (
 )
 from county_sites.orders.signals import SESSION_CART
 from county_sites.payments.services import payment_start
+from service_points.selectors import service_point_list_open
 
 # Residents sign in by SMS at /account/login/ (accounts), then come back here.
 login_required = _login_required(login_url=reverse_lazy("accounts:login"))
@@ -99,7 +99,7 @@ def _checkout_page(request, *, error: str = "", status: int = 200, data=None):
         {
             "lines": lines,
             "lines_total_yuan": f"{total // 100}.{total % 100:02d}",
-            "points": service_points_for_pickup(),
+            "points": service_point_list_open(),
             "zones": delivery_zones_active(),
             # A new key per checkout page: resubmitting this page (double tap, retry on a
             # slow network) sends the same key and gets the same order.

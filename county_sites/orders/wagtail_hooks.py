@@ -14,12 +14,12 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.views.generic import models as generic
 from wagtail.admin.viewsets.model import ModelViewSet
 
-from config.errors import ApplicationError
-from county_sites.admin_forms import SavedByServiceMixin, changed_values
+from core.admin_forms import SavedByServiceMixin, changed_values
+from core.errors import ApplicationError
+from core.roles import is_county_operator
 from county_sites.ledger.selectors import ledger_daily_totals
 from county_sites.orders import services
 from county_sites.orders.models import DeliveryZone, Order, RefundRequest
-from farmers.permissions import is_county_operator
 
 REPORT_DAYS = 31
 

@@ -15,7 +15,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from config.errors import ApplicationError
+from core.errors import ApplicationError
 from county_sites.orders.models import Order
 from county_sites.payments import signing
 from county_sites.payments.bank import BankError

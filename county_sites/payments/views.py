@@ -6,7 +6,7 @@ from django.urls import reverse, reverse_lazy
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
-from config.errors import ApplicationError
+from core.errors import ApplicationError
 from county_sites.orders.selectors import order_get_for_buyer
 from county_sites.payments.providers import provider_get
 from county_sites.payments.services import (

@@ -3,7 +3,7 @@
 import math
 from datetime import datetime, timedelta
 
-from accounts.models import SmsCode
+from accounts.models import SmsCode, User
 
 # One code per mobile per minute: long enough for a slow SMS to arrive before "resend".
 SMS_CODE_MOBILE_INTERVAL = timedelta(seconds=60)
@@ -49,3 +49,8 @@ def sms_code_request_wait_seconds(*, mobile: str, ip: str | None, now: datetime)
         if oldest_counted:
             waits.append(_seconds_until(oldest_counted[0] + SMS_THROTTLE_WINDOW, now))
     return max(waits, default=0)
+
+
+def user_county_figures() -> dict:
+    """The province's roll-up of the current county (core.county_apps): registered users."""
+    return {"users": User.objects.count()}

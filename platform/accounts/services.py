@@ -21,8 +21,9 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import SmsCode, SmsOutbox, User
 from accounts.selectors import sms_code_request_wait_seconds
 from accounts.sms import SmsBackendError, sms_backend_get
-from config.errors import ApplicationError
-from county_sites.permissions import COUNTY_OPERATORS_GROUP
+from core.county_tasks import task_queue
+from core.errors import ApplicationError
+from core.roles import COUNTY_OPERATORS_GROUP
 
 MOBILE_INVALID = _("请输入11位中国大陆手机号码。")
 SMS_THROTTLED = _("验证码发送过于频繁，请 %(seconds)s 秒后再试。")
@@ -120,11 +121,7 @@ def _lock_mobile(mobile: str) -> None:
 
 
 def _sms_deliver_queue(*, outbox_id: int, schema_name: str) -> None:
-    from accounts.tasks import sms_deliver
-
-    # The schema goes in the headers explicitly: tenant-schemas-celery would read the
-    # connection's schema at send time, and an on_commit callback may run after it changed.
-    sms_deliver.apply_async(args=(outbox_id, schema_name), headers={"_schema_name": schema_name})
+    task_queue("accounts.tasks.sms_deliver", args=(outbox_id, schema_name), schema_name=schema_name)
 
 
 def sms_send(*, mobile: str, text: str, now=None) -> SmsOutbox:

@@ -19,8 +19,8 @@ from accounts.services import (
     sms_code_request,
     sms_code_verify,
 )
-from config.client_ip import client_ip
-from config.errors import ApplicationError
+from core.client_ip import client_ip
+from core.errors import ApplicationError
 
 SESSION_MOBILE = "accounts_sms_login_mobile"
 # The mobile number this session proved it holds with an SMS code; other apps may trust it

@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from config.errors import ApplicationError
+from core.errors import ApplicationError
 from hub.services import county_domain_for
 from hub.validation import county_identity_check
 

@@ -12,6 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tenants.utils import schema_context, tenant_context
 
+from accounts.services import user_create_county_operator
+from core.county_apps import county_setup
+from core.roles import county_operator_group_ensure
 from hub.clone_repair import clone_constraint_names_repair
 from hub.models import County, CountyDomain, CountyStats
 from hub.validation import county_identity_check, schema_exists, schema_name_for
@@ -49,8 +52,6 @@ def county_template_ensure(*, progress: Progress = _silent) -> County:
     A template behind on migrations would yield clones with missing tables recorded as
     applied (DESIGN.md section 3), so it is checked before every clone.
     """
-    from county_sites.services import county_site_setup
-
     template = County.objects.filter(schema_name=settings.TENANT_BASE_SCHEMA).first()
     if template is None:
         progress(_("正在创建模板数据库模式（首次，需运行全部迁移）……"))
@@ -72,7 +73,7 @@ def county_template_ensure(*, progress: Progress = _silent) -> County:
             "migrate_schemas", schema_name=template.schema_name, interactive=False, verbosity=0
         )
     with tenant_context(template):
-        county_site_setup(county=template, domain="")
+        county_setup(county=template, domain="")
     return template
 
 
@@ -88,8 +89,6 @@ def county_create(
 ) -> CountyCreated:
     """Create a county: validate, clone the template schema, add its domain, set up its
     Wagtail site and operator account. Refuses bad input before creating anything."""
-    from accounts.services import user_create_county_operator
-
     code, slug, name, name_en = code.strip(), slug.strip().lower(), name.strip(), name_en.strip()
     domain_name = county_domain_for(slug)
     progress(_("检查输入……"))
@@ -111,9 +110,8 @@ def county_create(
         domain.save()
         with tenant_context(county):
             progress(_("设置县级首页和运营人员账号……"))
-            from county_sites.services import county_site_setup
-
-            county_site_setup(county=county, domain=domain_name)
+            # The storefront's home page and Wagtail site, registered by its app.
+            county_setup(county=county, domain=domain_name)
             user_create_county_operator(username=operator_username, password=password)
     progress(_("完成：%(name)s 已创建。") % {"name": county.name})
     return CountyCreated(
@@ -154,8 +152,6 @@ def counties_operator_groups_sync(*, progress: Progress = _silent) -> int:
     """Give every county (and the template) the County operators group with today's
     permissions. Run after an upgrade's migrations: a county created by an older release has
     the group as that release defined it. Returns how many schemas were synced."""
-    from county_sites.permissions import county_operator_group_ensure
-
     counties = list(County.objects.order_by("is_template", "code"))
     for number, county in enumerate(counties, start=1):
         with tenant_context(county):

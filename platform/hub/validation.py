@@ -5,7 +5,7 @@ import re
 from django.db import connection
 from django.utils.translation import gettext_lazy as _
 
-from config.errors import ApplicationError
+from core.errors import ApplicationError
 from hub.models import County, CountyDomain
 
 # GB/T 2260 province-level prefixes (mainland, Hong Kong, Macao, Taiwan).

@@ -30,9 +30,10 @@ from accounts.services import (
     sms_outbox_deliver,
 )
 from accounts.sms import SmsBackendError
-from accounts.tasks import WrongSchemaError, sms_deliver
-from config.errors import ApplicationError
-from county_sites.permissions import COUNTY_OPERATORS_GROUP
+from accounts.tasks import sms_deliver
+from core.county_tasks import WrongSchemaError
+from core.errors import ApplicationError
+from core.roles import COUNTY_OPERATORS_GROUP
 from tests.accounts.conftest import (
     CODE_IN_TEXT,
     MOBILE,

@@ -1,4 +1,4 @@
-"""Demo data (county_sites.demo): what each demo county holds, and that filling a county goes
+"""Demo data (demo): what each demo county holds, and that filling a county goes
 through the farmers services, makes ready photos and is idempotent."""
 
 import datetime as dt
@@ -11,11 +11,11 @@ from django_tenants.utils import tenant_context
 from PIL import Image
 
 from accounts.models import User
-from county_sites.demo.content import season_date
-from county_sites.demo.fill import DEMO_COUNTIES, DemoFillResult, county_demo_fill
-from county_sites.demo.photos import PHOTO_SIZE, demo_photo_jpeg
-from county_sites.models import CountyHomePage
 from county_sites.orders.models import DeliveryZone
+from county_sites.storefront.models import CountyHomePage
+from demo.content import season_date
+from demo.fill import DEMO_COUNTIES, DemoFillResult, county_demo_fill
+from demo.photos import PHOTO_SIZE, demo_photo_jpeg
 from farmers.models import (
     Listing,
     ListingCertification,

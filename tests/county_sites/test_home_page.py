@@ -13,9 +13,9 @@ from PIL import Image as PillowImage
 from wagtail.images.models import Image
 from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfield
 
-from county_sites.blocks import ListingChooserBlock
-from county_sites.models import CountyHomePage, NewsIndexPage, NewsPage, StandardPage
-from county_sites.services import county_site_setup
+from county_sites.storefront.blocks import ListingChooserBlock
+from county_sites.storefront.models import CountyHomePage, NewsIndexPage, NewsPage, StandardPage
+from county_sites.storefront.services import county_site_setup
 from tests.county_sites.conftest import live
 from tests.factories.farmers import ListingFactory
 from tests.factories.service_points import ServicePointFactory

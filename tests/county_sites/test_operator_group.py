@@ -6,8 +6,8 @@ from django.contrib.auth.models import Group
 from django_tenants.utils import schema_context
 from wagtail.models import GroupPagePermission, Page
 
-from county_sites.models import CountyHomePage
-from county_sites.permissions import COUNTY_OPERATORS_GROUP, PAGE_CODENAMES
+from core.roles import COUNTY_OPERATORS_GROUP, PAGE_CODENAMES
+from county_sites.storefront.models import CountyHomePage
 from tests.fixtures.counties import OPERATOR_PASSWORD
 
 

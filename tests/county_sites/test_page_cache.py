@@ -1,4 +1,5 @@
-"""The storefront page cache (county_sites/page_cache.py): keyed by county, host, path and
+"""The storefront page cache (county_sites/storefront/page_cache.py): keyed by county, host,
+path and
 language; never for logged-in visitors or carts; purged by publishing and listing changes."""
 
 import re
@@ -9,9 +10,9 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from county_sites.models import CountyHomePage
 from county_sites.orders.signals import SESSION_CART
-from county_sites.page_cache import (
+from county_sites.storefront.models import CountyHomePage
+from county_sites.storefront.page_cache import (
     CACHE_HEADER,
     page_cache_clear_local,
     page_cache_purge_county,
@@ -272,7 +273,7 @@ def test_cached_product_page_carries_each_visitors_own_csrf_token(in_county, pag
 def test_stored_copy_has_every_token_replaced_even_differently_masked_ones():
     from django.http import HttpResponse
 
-    from county_sites.page_cache import CSRF_PLACEHOLDER, _entry_from
+    from county_sites.storefront.page_cache import CSRF_PLACEHOLDER, _entry_from
 
     page = HttpResponse(
         '<input type="hidden" name="csrfmiddlewaretoken" value="AAAA1111">'

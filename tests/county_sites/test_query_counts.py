@@ -5,7 +5,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from county_sites.models import CountyHomePage
+from county_sites.storefront.models import CountyHomePage
 from hub.taxonomy import Certification
 from tests.county_sites.conftest import live, photo_ready
 from tests.county_sites.test_home_page import banner_image

@@ -4,8 +4,8 @@ county's approved listings."""
 import pytest
 from django_tenants.utils import tenant_context
 
+from county_sites.catalogue.search import pinyin_full, pinyin_initials, query_as_pinyin
 from county_sites.catalogue.selectors import SearchRank, search_listings
-from county_sites.search import pinyin_full, pinyin_initials, query_as_pinyin
 from tests.county_sites.conftest import live
 from tests.factories.farmers import ListingFactory, SellerFactory
 

@@ -11,7 +11,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import ExifTags, Image, ImageCms, features
 
-from config.errors import ApplicationError
+from core.errors import ApplicationError
 from farmers.images import (
     MAX_PHOTOS_PER_LISTING,
     MAX_UPLOAD_BYTES,

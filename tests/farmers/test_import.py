@@ -16,8 +16,9 @@ from django.utils import translation
 from django_tenants.utils import tenant_context
 from openpyxl import Workbook, load_workbook
 
-from config.errors import ApplicationError
-from farmers.import_tasks import WrongSchemaError, farmers_import_run
+from core.county_tasks import WrongSchemaError
+from core.errors import ApplicationError
+from farmers.import_tasks import farmers_import_run
 from farmers.imports import (
     COLUMNS,
     MSG_BATCH_DATE_REQUIRED,

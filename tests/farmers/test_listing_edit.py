@@ -7,7 +7,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from config.errors import ApplicationError
+from core.errors import ApplicationError
 from farmers.images import MAX_PHOTOS_PER_LISTING, PHOTO_TOO_MANY
 from farmers.models import Listing, ListingPhoto, ModerationDecision
 from farmers.services import (

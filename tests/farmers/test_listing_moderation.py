@@ -4,7 +4,7 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from config.errors import ApplicationError
+from core.errors import ApplicationError
 from farmers.models import Listing, ModerationDecision
 from farmers.services import (
     MSG_CANNOT_APPROVE,

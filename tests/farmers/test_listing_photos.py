@@ -12,6 +12,7 @@ from django.db import connection
 from django.urls import reverse
 from PIL import Image
 
+from core.county_tasks import WrongSchemaError
 from farmers.images import (
     MAX_PHOTOS_PER_LISTING,
     MAX_UPLOAD_BYTES,
@@ -27,7 +28,7 @@ from farmers.images import (
 )
 from farmers.models import Listing, ListingPhoto, ModerationDecision
 from farmers.services import listing_photo_add, listing_photo_remove
-from farmers.tasks import WrongSchemaError, listing_photo_renditions
+from farmers.tasks import listing_photo_renditions
 from tests.factories.farmers import ListingFactory
 from tests.farmers.test_images import (
     BLUE,
@@ -253,7 +254,7 @@ def test_a_seventh_photo_is_refused_on_the_page(seller_client, seller, draft_lis
 
 
 def test_three_photos_on_a_listing_with_four_are_refused_together(seller, draft_listing):
-    from config.errors import ApplicationError
+    from core.errors import ApplicationError
     from farmers.services import listing_photos_add
 
     for _i in range(4):

@@ -2,7 +2,8 @@
 
 import pytest
 
-from farmers.permissions import can_moderate, is_county_operator
+from core.roles import is_county_operator
+from farmers.permissions import can_moderate
 from service_points.models import ServicePoint
 from tests.fixtures.counties import OPERATOR_PASSWORD
 

@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from django_tenants.utils import tenant_context
 
-from config.errors import ApplicationError
+from core.errors import ApplicationError
 from farmers.models import Listing, ModerationDecision
 from farmers.services import (
     MSG_LISTING_NOT_FOUND,

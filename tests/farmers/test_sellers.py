@@ -3,7 +3,7 @@
 import pytest
 from django.db import IntegrityError, transaction
 
-from config.errors import ApplicationError
+from core.errors import ApplicationError
 from farmers.models import Seller
 from farmers.services import (
     MSG_BANK_ACCOUNT_FORMAT,

@@ -8,9 +8,9 @@ from django_tenants.utils import tenant_context
 from wagtail.models import Page, Site
 
 from accounts.models import User
-from config.errors import ApplicationError
-from county_sites.models import CountyHomePage
-from county_sites.permissions import COUNTY_OPERATORS_GROUP
+from core.errors import ApplicationError
+from core.roles import COUNTY_OPERATORS_GROUP
+from county_sites.storefront.models import CountyHomePage
 from hub.models import County, CountyDomain
 from hub.services import county_create
 from hub.validation import schema_exists

@@ -3,8 +3,8 @@
 from django_tenants.utils import tenant_context
 
 from accounts.models import User
+from core.county_apps import county_figures
 from county_sites.orders.services import order_arrive, order_cancel, order_collect, order_prepare
-from hub.tasks import county_figures
 from tests.fixtures.orders import place
 
 

@@ -4,7 +4,7 @@ from django.contrib.auth.models import Group, Permission
 from django.core.management import call_command
 from django_tenants.utils import tenant_context
 
-from county_sites.permissions import COUNTY_OPERATORS_GROUP
+from core.roles import COUNTY_OPERATORS_GROUP
 
 
 def _moderate(county) -> bool:

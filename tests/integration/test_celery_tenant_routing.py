@@ -135,6 +135,6 @@ def test_task_sent_from_another_county_refuses_and_writes_nothing(worker, county
 
     with pytest.raises(Exception) as raised:
         result.get(timeout=60)
-    assert type(raised.value).__name__ == "WrongCountySchemaError"
+    assert type(raised.value).__name__ == "WrongSchemaError"
     assert "county_chunan" in str(raised.value)
     assert stats_of_a() == before

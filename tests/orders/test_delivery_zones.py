@@ -5,7 +5,7 @@ import pytest
 from django.contrib.auth.models import Permission
 from django_tenants.utils import tenant_context
 
-from config.errors import ApplicationError
+from core.errors import ApplicationError
 from county_sites.orders.models import DeliveryZone
 from county_sites.orders.selectors import delivery_zones_active
 from county_sites.orders.services import (

@@ -4,7 +4,7 @@ nothing; and the cart that follows a resident through sign-in."""
 import pytest
 
 from accounts.models import SmsOutbox
-from config.errors import ApplicationError
+from core.errors import ApplicationError
 from county_sites.orders.models import CartLine, Order, OrderEvent, OrderLine
 from county_sites.orders.services import (
     MSG_BELOW_MINIMUM,

@@ -15,7 +15,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django_tenants.utils import tenant_context
 
-from config.errors import ApplicationError
+from core.errors import ApplicationError
 from county_sites.orders.models import Order
 from county_sites.orders.services import order_place
 from farmers.models import Listing

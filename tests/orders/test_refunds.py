@@ -7,7 +7,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from config.errors import ApplicationError
+from core.errors import ApplicationError
 from county_sites.ledger.models import LedgerEntry
 from county_sites.orders.models import Order, RefundRequest
 from county_sites.orders.services import (

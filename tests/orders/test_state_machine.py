@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from config.errors import ApplicationError
+from core.errors import ApplicationError
 from county_sites.ledger.models import LedgerEntry
 from county_sites.orders.models import Order, OrderEvent
 from county_sites.orders.services import (

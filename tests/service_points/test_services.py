@@ -7,9 +7,9 @@ import pytest
 from django.contrib.auth.models import Permission
 from django_tenants.utils import tenant_context
 
-from config.errors import ApplicationError
-from county_sites.orders.selectors import service_points_for_pickup
+from core.errors import ApplicationError
 from service_points.models import ServicePoint
+from service_points.selectors import service_point_list_open
 from service_points.services import (
     MSG_OPERATOR_ONLY,
     MSG_UNKNOWN_FIELDS,
@@ -182,11 +182,11 @@ def test_an_unknown_field_is_refused(operator):
 def test_a_deactivated_point_is_no_longer_offered_for_pickup(operator):
     open_point = ServicePointFactory(name="递铺村服务点")
     closing = ServicePointFactory(name="余村服务点")
-    assert list(service_points_for_pickup()) == [closing, open_point]
+    assert list(service_point_list_open()) == [closing, open_point]
 
     service_point_update(actor=operator, point=closing, is_active=False)
 
-    assert list(service_points_for_pickup()) == [open_point]
+    assert list(service_point_list_open()) == [open_point]
     assert ServicePoint.objects.filter(pk=closing.pk, is_active=False).exists()
 
 
@@ -222,7 +222,7 @@ def test_the_admin_edit_form_updates_and_deactivates_through_the_service(
         "递铺街道8号",
         False,
     )
-    assert point not in service_points_for_pickup()
+    assert point not in service_point_list_open()
 
 
 def test_the_admin_add_form_shows_the_services_refusal(county_client, point_editor):
@@ -258,7 +258,7 @@ def test_a_point_of_county_a_is_invisible_in_county_b(operator, other_county, ot
 
     with tenant_context(other_county):
         assert not ServicePoint.objects.filter(name="递铺村服务点").exists()
-        assert list(service_points_for_pickup()) == []
+        assert list(service_point_list_open()) == []
     listed = other_county_client.get(ADMIN)
     opened = other_county_client.get(f"{ADMIN}edit/{point.pk}/")
 

@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django_tenants.utils import tenant_context
 
-from config.errors import ApplicationError
+from core.errors import ApplicationError
 from farmers.imports import import_job_create, import_job_failed_rows, import_job_run
 from farmers.models import Listing
 from hub.models import County

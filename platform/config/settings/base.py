@@ -40,7 +40,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [FENGSHOU_BASE_DOMAIN, f".{FENGSHOU_BA
 # How long each worker process trusts its memory of host -> county. Changes made in the same
 # process clear it at once; other processes see them within this many seconds.
 FENGSHOU_HOST_CACHE_SECONDS = int(os.environ.get("FENGSHOU_HOST_CACHE_SECONDS", "10"))
-# How many reverse proxies of ours stand in front of the app server (config/client_ip.py): the
+# How many reverse proxies of ours stand in front of the app server (core/client_ip.py): the
 # client's address for per-IP throttles is read from X-Forwarded-For past that many hops.
 # 0: REMOTE_ADDR is the client (development). Production defaults to 1 (settings/production).
 FENGSHOU_TRUSTED_PROXY_COUNT = int(os.environ.get("FENGSHOU_TRUSTED_PROXY_COUNT", "0"))
@@ -67,6 +67,8 @@ SHARED_APPS = [
     "django.contrib.staticfiles",
     # A pretend bank for development and tests; its tables are the bank's, in public.
     "sandbox_bank",
+    # The demo province's content and `seed_demo` (no models).
+    "demo",
 ]
 
 TENANT_APPS = [
@@ -85,7 +87,7 @@ TENANT_APPS = [
     "wagtail",
     "modelcluster",
     "taggit",
-    "county_sites",
+    "county_sites.storefront",
     "farmers",
     "service_points",
     "county_sites.orders",
@@ -120,8 +122,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    # After session, locale, CSRF and auth: it reads all of them (county_sites/page_cache.py).
-    "county_sites.page_cache.PageCacheMiddleware",
+    # After session, locale, CSRF and auth: it reads all of them
+    # (county_sites/storefront/page_cache.py).
+    "county_sites.storefront.page_cache.PageCacheMiddleware",
     "hub.middleware.CountyRedirectMiddleware",
 ]
 
@@ -146,7 +149,7 @@ TEMPLATES = [
         "BACKEND": "django.template.backends.jinja2.Jinja2",
         "DIRS": [],
         "APP_DIRS": True,
-        "OPTIONS": {"environment": "county_sites.jinja_env.environment"},
+        "OPTIONS": {"environment": "county_sites.storefront.jinja_env.environment"},
     },
 ]
 
@@ -180,7 +183,7 @@ CACHES = {
     }
 }
 
-# Storefront page cache for anonymous visitors, per county (county_sites/page_cache.py):
+# Storefront page cache for anonymous visitors, per county (county_sites/storefront/page_cache.py):
 # entries live FENGSHOU_PAGE_CACHE_SECONDS in Redis and, in front of it, a few seconds in each
 # worker's memory (DESIGN.md section 8: 0.54 of a bare view from Redis, above 1.0 with memory).
 FENGSHOU_PAGE_CACHE_ENABLED = env_bool("FENGSHOU_PAGE_CACHE_ENABLED", True)

@@ -18,7 +18,7 @@ if "ALLOWED_HOSTS" not in os.environ:
 
 # https://docs.djangoproject.com/en/5.2/howto/deployment/checklist/
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-# The proxy that sets X-Forwarded-Proto also appends X-Forwarded-For (config/client_ip.py).
+# The proxy that sets X-Forwarded-Proto also appends X-Forwarded-For (core/client_ip.py).
 FENGSHOU_TRUSTED_PROXY_COUNT = int(os.environ.get("FENGSHOU_TRUSTED_PROXY_COUNT", "1"))
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
 SESSION_COOKIE_SECURE = True

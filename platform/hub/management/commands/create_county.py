@@ -6,7 +6,7 @@ python manage.py create_county --code 330523 --slug anji --name 安吉县 --name
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from config.errors import ApplicationError
+from core.errors import ApplicationError
 from hub.services import county_create
 
 

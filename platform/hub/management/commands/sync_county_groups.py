@@ -1,5 +1,5 @@
 """python manage.py sync_county_groups: after migrate_schemas, bring every county's County
-operators group up to the permissions this release defines (county_sites/permissions.py)."""
+operators group up to the permissions this release defines (core/roles.py)."""
 
 from django.core.management.base import BaseCommand
 

@@ -1,13 +1,34 @@
-"""The county operator group: what a county operator may do in their county's Wagtail admin.
+"""Roles of a county and what they may do: the county operator group and its permission
+table for the county's Wagtail admin, and the one operator check every service uses.
 
-Created in the template schema, so every cloned county has it, and checked again by
-county_site_setup so a county created by migrations has it too.
+The group is created in the template schema, so every cloned county has it, and checked again
+by hub's county creation (and `sync_county_groups` after an upgrade) so every county has today's
+permissions.
 """
 
 from django.contrib.auth.models import Group, Permission
+from django.utils.translation import gettext_lazy as _
 from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page
 
+from core.errors import ApplicationError
+
 COUNTY_OPERATORS_GROUP = "County operators"
+MSG_OPERATOR_ONLY = _("只有县级运营人员可以这样做。")
+
+
+def is_county_operator(user) -> bool:
+    """A member of the county operator group, or a superuser, of this county's schema."""
+    if user is None or not user.is_active:
+        return False
+    return user.is_superuser or user.groups.filter(name=COUNTY_OPERATORS_GROUP).exists()
+
+
+def county_operator_check(actor) -> None:
+    """Refuse unless `actor` is a county operator. Always a person: no `None` that a careless
+    caller could pass to skip the check."""
+    if not is_county_operator(actor):
+        raise ApplicationError(MSG_OPERATOR_ONLY)
+
 
 # Everything page-related on the county's tree: curate the home page, banners, news.
 PAGE_CODENAMES = ("add_page", "change_page", "publish_page", "lock_page", "unlock_page")

@@ -1,7 +1,7 @@
 """The Jinja2 environment of the storefront's hottest uncached page, the product page
 (docs/adr/0011). Django's Jinja2 backend gives templates `request`; this adds the same
 helpers the Django templates use, as plain functions shared with
-county_sites.templatetags.storefront, so both engines print the same markup. Forms print
+county_sites.storefront.templatetags.storefront, so both engines print the same markup. Forms print
 `csrf_field(request)`, not the backend's `csrf_input` (see csrf_field).
 
 Translations: `{{ _("中文原文") }}` only, with `|format(name=value)` for placeholders, so that
@@ -17,7 +17,7 @@ from django.utils.translation import get_language, gettext
 from jinja2 import Environment, StrictUndefined
 from markupsafe import Markup
 
-from county_sites.templatetags.storefront import (
+from county_sites.storefront.templatetags.storefront import (
     cart_items,
     certification_label,
     listing_img,
@@ -35,7 +35,7 @@ from hub.templatetags.language_switch import language_switch_html
 def csrf_field(request) -> Markup:
     """The hidden CSRF field, the same on every form of the page. The backend's `csrf_input`
     masks the token afresh each time it is printed; Django templates print one per page,
-    and the page cache (county_sites.page_cache) expects that."""
+    and the page cache (county_sites.storefront.page_cache) expects that."""
     field = getattr(request, "_fengshou_csrf_field", None)
     if field is None:
         field = request._fengshou_csrf_field = Markup(csrf_input(request))  # noqa: S704

@@ -1,7 +1,8 @@
-"""Demo content for the three demo counties (安吉, 淳安, 遂昌), filled in by `seed_demo`:
+"""Demo content for the three demo counties (安吉, 淳安, 遂昌), filled in by
+`seed_demo` (demo/management/commands/seed_demo.py):
 service points, delivery zones, sellers and approved listings with generated photos.
 
-    from county_sites.demo.fill import county_demo_fill
+    from demo.fill import county_demo_fill
     county_demo_fill(county=county, progress=print)
 
 Each county's content lives in its own module (anji.py, chunan.py, suichang.py).

@@ -4,9 +4,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from wagtail.models import Page, Site
 
-from county_sites.models import CountyHomePage, ListingSearchEntry
-from county_sites.permissions import county_operator_group_ensure
-from county_sites.search import pinyin_full, pinyin_initials
+from core.roles import county_operator_group_ensure
+from county_sites.storefront.models import CountyHomePage
 
 
 def home_page_default_body(*, county) -> list[dict]:
@@ -65,31 +64,3 @@ def county_site_setup(*, county, domain: str) -> CountyHomePage:
     site.save()
     county_operator_group_ensure()
     return home
-
-
-def listing_search_entry_refresh(*, listing) -> ListingSearchEntry:
-    """Recompute the pinyin of a listing's title, origin village and seller name for /search/.
-    Run on every listing or seller save (county_sites/signals.py); cheap and idempotent."""
-    seller_name = listing.seller.name if listing.seller_id else ""
-    other = " ".join(part for part in (listing.origin_village, seller_name) if part)
-    entry = ListingSearchEntry(
-        listing=listing,
-        title_pinyin=pinyin_full(listing.title)[:512],
-        title_initials=pinyin_initials(listing.title)[:160],
-        other_pinyin=pinyin_full(other)[:1024],
-        other_initials=pinyin_initials(other)[:256],
-    )
-    entry.full_clean(exclude=["listing"], validate_unique=False)
-    entry.save()
-    return entry
-
-
-def listing_search_entries_rebuild(*, batch_size: int = 500) -> int:
-    """Refresh every listing's search entry in the current county; returns how many."""
-    from farmers.models import Listing
-
-    count = 0
-    for listing in Listing.objects.select_related("seller").iterator(chunk_size=batch_size):
-        listing_search_entry_refresh(listing=listing)
-        count += 1
-    return count

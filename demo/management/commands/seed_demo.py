@@ -6,8 +6,8 @@ from django.utils.translation import gettext as _
 from django_tenants.utils import tenant_context
 
 from accounts.services import user_create_county_operator, user_create_province_staff
-from county_sites.demo.fill import county_demo_fill
-from county_sites.permissions import county_operator_group_ensure
+from core.roles import county_operator_group_ensure
+from demo.fill import county_demo_fill
 from hub.models import County
 from hub.services import county_create, county_template_ensure
 

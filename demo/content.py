@@ -1,4 +1,4 @@
-"""The shapes of a demo county's content (county_sites/demo/<slug>.py holds each county's).
+"""The shapes of a demo county's content (demo/<slug>.py holds each county's).
 
 Dates are written as "MM-DD" in the demo season: the winter around the day the demo is seeded
 (late November to February), "+MM-DD" for a date in the new year of that winter. Spring dates
@@ -79,7 +79,7 @@ class DemoListing:
     certifications: tuple[DemoCertification, ...] = ()
     batch: DemoBatch | None = None
     # The photo: the name drawn on it (default: the title) and the drawing (default: by
-    # category, county_sites.demo.photos.CATEGORY_SHAPES).
+    # category, demo.photos.CATEGORY_SHAPES).
     photo_label: str = ""
     photo_shape: str = ""
 

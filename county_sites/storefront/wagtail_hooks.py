@@ -2,7 +2,7 @@
 
 from wagtail import hooks
 
-from county_sites.chooser import listing_chooser_viewset
+from county_sites.storefront.chooser import listing_chooser_viewset
 
 
 @hooks.register("register_admin_viewset")

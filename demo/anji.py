@@ -2,7 +2,7 @@
 eggs and chickens from 鲁家村, bamboo goods, mountain tea-seed oil and 山核桃, winter vegetables,
 and a supply-and-marketing shop's daily goods. Prices are late-November retail, in fen."""
 
-from county_sites.demo.content import (
+from demo.content import (
     Certification,
     DemoBatch,
     DemoCertification,

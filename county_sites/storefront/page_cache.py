@@ -15,7 +15,8 @@ every anonymous county request halving a trivial view's throughput (bench/tenant
 The key: county schema + scheme + host + language + full path (with the query string), under
 the county's generation number. `page_cache_purge_county()` bumps the generation in Redis:
 O(1), every old entry becomes unreachable and expires on its own. Called on Wagtail publish/
-unpublish and on listing, photo, seller and service point changes (county_sites/signals.py).
+unpublish and on listing, photo, seller and service point changes
+(county_sites/storefront/signals.py).
 
 In front of Redis, each worker process keeps the pages it served for a few seconds
 (FENGSHOU_PAGE_CACHE_MEMORY_SECONDS): DESIGN.md section 8 measured a home page at 0.54 of a bare

@@ -12,10 +12,17 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.images.blocks import ImageChooserBlock
 
-from county_sites.chooser import listing_chooser_viewset
+from county_sites.catalogue.selectors import (
+    category_list_by_slugs,
+    category_list_top,
+    listing_latest,
+)
+from county_sites.storefront.chooser import listing_chooser_viewset
+from hub.models import Category
+from service_points.selectors import service_point_list_open
 
 ListingChooserBlock = listing_chooser_viewset.get_block_class(
-    name="ListingChooserBlock", module_path="county_sites.blocks"
+    name="ListingChooserBlock", module_path="county_sites.storefront.blocks"
 )
 
 # A link is a path on this county's site (/c/tea/, /p/12/) or a full http(s) address.
@@ -27,8 +34,6 @@ link_validator = RegexValidator(
 def category_choices():
     """Active province categories, read when the admin form is built (never at import, never
     frozen into migrations)."""
-    from hub.models import Category
-
     return [
         (category.slug, str(category))
         for category in Category.objects.filter(is_active=True)
@@ -112,8 +117,6 @@ class LatestListingsBlock(blocks.StructBlock):
         template = "county_sites/blocks/listing_cards.html"
 
     def get_context(self, value, parent_context=None):
-        from county_sites.catalogue.selectors import listing_latest
-
         context = super().get_context(value, parent_context=parent_context)
         context["listings"] = listing_latest(limit=value["count"])
         return context
@@ -134,8 +137,6 @@ class CategoryTilesBlock(blocks.StructBlock):
         template = "county_sites/blocks/category_tiles.html"
 
     def get_context(self, value, parent_context=None):
-        from county_sites.catalogue.selectors import category_list_by_slugs, category_list_top
-
         context = super().get_context(value, parent_context=parent_context)
         slugs = list(value.get("categories") or [])
         context["categories"] = (
@@ -172,10 +173,9 @@ class ServicePointFinderBlock(blocks.StructBlock):
         template = "county_sites/blocks/service_points.html"
 
     def get_context(self, value, parent_context=None):
-        from county_sites.catalogue.selectors import service_point_list_active
 
         context = super().get_context(value, parent_context=parent_context)
-        context["points"] = service_point_list_active()
+        context["points"] = list(service_point_list_open())
         return context
 
 

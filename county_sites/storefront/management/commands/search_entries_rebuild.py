@@ -1,5 +1,5 @@
 """Rebuild the search entries (pinyin) of every listing of one county, e.g. after a bulk
-import that bypassed farmers.services, or after changing county_sites.search:
+import that bypassed farmers.services, or after changing county_sites.catalogue.search:
 
     python manage.py tenant_command search_entries_rebuild --schema=county_anji
 """
@@ -7,7 +7,7 @@ import that bypassed farmers.services, or after changing county_sites.search:
 from django.core.management.base import BaseCommand
 from django.db import connection
 
-from county_sites.services import listing_search_entries_rebuild
+from county_sites.catalogue.services import listing_search_entries_rebuild
 
 
 class Command(BaseCommand):

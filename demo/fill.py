@@ -24,8 +24,10 @@ from django.utils import timezone
 from django_tenants.utils import tenant_context
 
 from accounts.services import user_create_resident
-from county_sites.demo import anji, chunan, suichang
-from county_sites.demo.content import (
+from county_sites.orders.models import DeliveryZone
+from county_sites.orders.services import delivery_zone_create
+from demo import anji, chunan, suichang
+from demo.content import (
     DemoCounty,
     DemoListing,
     DemoPoint,
@@ -34,9 +36,7 @@ from county_sites.demo.content import (
     season_date,
     season_year,
 )
-from county_sites.demo.photos import demo_photo_jpeg
-from county_sites.orders.models import DeliveryZone
-from county_sites.orders.services import delivery_zone_create
+from demo.photos import demo_photo_jpeg
 from farmers.images import RENDITION_SIZES, rendition_filename
 from farmers.models import Listing, ListingPhoto, Seller
 from farmers.services import (
@@ -138,7 +138,7 @@ FEATURED_COUNT = 8
 def _home_featured_ensure(*, county, operator) -> None:
     """Curate the home page as an operator would: the county's specialities (each farmer's
     and co-operative's first listing) featured right under the welcome, once."""
-    from county_sites.models import CountyHomePage
+    from county_sites.storefront.models import CountyHomePage
 
     home = CountyHomePage.objects.first()
     if home is None or any(block.block_type == "featured_listings" for block in home.body):

@@ -15,7 +15,8 @@ from django.dispatch import receiver
 from django_tenants.utils import get_public_schema_name
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
-from county_sites.page_cache import page_cache_purge_county
+from county_sites.catalogue.services import listing_search_entry_refresh
+from county_sites.storefront.page_cache import page_cache_purge_county
 from farmers.models import (
     Listing,
     ListingCertification,
@@ -48,8 +49,6 @@ def purge_on_page_change(sender, **kwargs):
 def listing_saved(sender, instance, raw=False, **kwargs):
     if raw:
         return
-    from county_sites.services import listing_search_entry_refresh
-
     listing_search_entry_refresh(listing=instance)
     _purge()
 
@@ -58,8 +57,6 @@ def listing_saved(sender, instance, raw=False, **kwargs):
 def seller_saved(sender, instance, created=False, raw=False, **kwargs):
     if raw or created:
         return
-    from county_sites.services import listing_search_entry_refresh
-
     for listing in instance.listings.all():
         listing.seller = instance
         listing_search_entry_refresh(listing=listing)

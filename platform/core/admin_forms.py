@@ -1,7 +1,7 @@
 """Shared by the county Wagtail admin's add and edit views that save through a service: their
 save_instance() calls the service, and a refusal shows on the form (never a 500)."""
 
-from config.errors import ApplicationError
+from core.errors import ApplicationError
 
 
 def form_error(view, form, error: ApplicationError):

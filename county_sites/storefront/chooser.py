@@ -1,6 +1,7 @@
 """The county admin's chooser of live listings, used by the home page's featured and seasonal
-blocks (registered in county_sites/wagtail_hooks.py). Only approved listings can be chosen;
-a listing delisted after it was chosen simply stops showing (county_sites.blocks)."""
+blocks (registered in county_sites/storefront/wagtail_hooks.py). Only approved listings can be
+chosen;
+a listing delisted after it was chosen simply stops showing (county_sites.storefront.blocks)."""
 
 from django import forms
 from django.db.models import Q

@@ -3,7 +3,7 @@
 妙高街道, mountain honey and poultry from 王村口镇, and a county-town shop's daily goods.
 Prices are late-November retail, in fen."""
 
-from county_sites.demo.content import (
+from demo.content import (
     Certification,
     DemoBatch,
     DemoCertification,

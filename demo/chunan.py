@@ -2,7 +2,7 @@
 下姜村 farm produce, 汾口 rice, 鸠坑 and 千岛玉叶 tea, and a 千岛湖镇 shop's daily goods. Prices
 are late-November retail, in fen."""
 
-from county_sites.demo.content import (
+from demo.content import (
     Certification,
     DemoBatch,
     DemoCertification,

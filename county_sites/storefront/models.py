@@ -13,8 +13,10 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 
-from county_sites.blocks import HomePageBlock
-from county_sites.page_cache import PageCacheableMixin
+# Registers the search index table under this app's label (see its module).
+from county_sites.catalogue.models import ListingSearchEntry  # noqa: F401
+from county_sites.storefront.blocks import HomePageBlock
+from county_sites.storefront.page_cache import PageCacheableMixin
 
 RICH_TEXT_FEATURES = ["h2", "h3", "bold", "italic", "ol", "ul", "link", "image"]
 
@@ -24,7 +26,7 @@ class CountyHomePage(PageCacheableMixin, Page):
     Wagtail admin (Pages > the county's name): a short intro and the blocks of the storefront
     (banners, featured listings, category tiles, seasonal collection, announcement, service
     points). Made by county_create with the county's name as its title and a default body
-    (county_sites.services.county_site_setup)."""
+    (county_sites.storefront.services.county_site_setup)."""
 
     intro = models.TextField(_("简介"), blank=True, help_text=_("显示在首页顶部的一段话。"))
     body = StreamField(
@@ -109,30 +111,3 @@ class StandardPage(PageCacheableMixin, Page):
     class Meta:
         verbose_name = _("普通页面")
         verbose_name_plural = _("普通页面")
-
-
-class ListingSearchEntry(models.Model):
-    """The pinyin of a listing's texts, for /search/ (county_sites.catalogue.selectors.
-    search_listings). Written only by county_sites.services.listing_search_entry_refresh
-    (on every listing or seller save, see county_sites/signals.py) and rebuilt with
-    `manage.py tenant_command search_entries_rebuild`; never edited by people."""
-
-    listing = models.OneToOneField(
-        "farmers.Listing",
-        on_delete=models.CASCADE,
-        primary_key=True,
-        related_name="search_entry",
-    )
-    title_pinyin = models.CharField(_("标题全拼"), max_length=512, blank=True)
-    title_initials = models.CharField(_("标题首字母"), max_length=160, blank=True)
-    # Origin village and seller name: "dxc" finds 大溪村's produce.
-    other_pinyin = models.CharField(_("产地和卖家全拼"), max_length=1024, blank=True)
-    other_initials = models.CharField(_("产地和卖家首字母"), max_length=256, blank=True)
-    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
-
-    class Meta:
-        verbose_name = _("商品搜索条目")
-        verbose_name_plural = _("商品搜索条目")
-
-    def __str__(self):
-        return f"{self.listing_id}: {self.title_initials}"
