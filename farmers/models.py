@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import mobile_validator
+from core.money import yuan
 from hub.taxonomy import Certification, Unit
 
 last4_validator = RegexValidator(r"^\d{4}\Z", _("只保存银行卡号的后4位数字。"))
@@ -226,7 +227,7 @@ class Listing(models.Model):
     @property
     def price_yuan(self) -> str:
         """The price for people: 350 fen -> "3.50"."""
-        return f"{self.price_fen // 100}.{self.price_fen % 100:02d}"
+        return yuan(self.price_fen)
 
 
 class ListingCertification(models.Model):

@@ -1,10 +1,5 @@
 """Reads for sellers and listings; run inside the county's schema."""
 
-import datetime as dt
-import zoneinfo
-from dataclasses import dataclass
-
-from django.conf import settings
 from django.db.models import Prefetch, QuerySet
 
 from farmers.models import (
@@ -71,96 +66,6 @@ def listing_get_for_seller(*, seller: Seller, listing_id: int) -> Listing | None
         .select_related("category", "category__parent")
         .prefetch_related("photos", "certifications", "batches")
         .first()
-    )
-
-
-def fen_to_yuan(fen: int) -> str:
-    """350 -> "3.50", -5 -> "-0.05"."""
-    sign = "-" if fen < 0 else ""
-    return f"{sign}{abs(fen) // 100}.{abs(fen) % 100:02d}"
-
-
-@dataclass(frozen=True)
-class SellerOrderLine:
-    """One line of an order for the seller's items, as the seller's phone shows it."""
-
-    order_number: str
-    placed_at: dt.datetime
-    state_label: str
-    title: str
-    quantity: int
-    unit_label: str
-    line_total_fen: int
-
-    @property
-    def line_total_yuan(self) -> str:
-        return fen_to_yuan(self.line_total_fen)
-
-
-def seller_order_lines(*, seller: Seller, limit: int = 50) -> list[SellerOrderLine]:
-    """The seller's lines of their latest `limit` orders, newest first, through
-    county_sites.orders (order_list_for_seller: only this seller's lines of each order)."""
-    from county_sites.orders.selectors import order_list_for_seller
-
-    return [
-        SellerOrderLine(
-            order_number=order.number,
-            placed_at=order.placed_at,
-            state_label=order.get_state_display(),
-            title=line.title,
-            quantity=line.quantity,
-            unit_label=line.get_unit_display(),
-            line_total_fen=line.line_total_fen,
-        )
-        for order in order_list_for_seller(seller=seller)[:limit]
-        for line in order.seller_lines
-    ]
-
-
-@dataclass(frozen=True)
-class SellerStatement:
-    """What a seller sold in a period and what they are owed for it, in fen."""
-
-    date_from: dt.date
-    date_to: dt.date
-    sold_fen: int = 0
-    commission_fen: int = 0
-    payable_fen: int = 0
-
-    @property
-    def sold_yuan(self) -> str:
-        return fen_to_yuan(self.sold_fen)
-
-    @property
-    def commission_yuan(self) -> str:
-        return fen_to_yuan(self.commission_fen)
-
-    @property
-    def payable_yuan(self) -> str:
-        return fen_to_yuan(self.payable_fen)
-
-
-def seller_statement(*, seller: Seller, date_from: dt.date, date_to: dt.date) -> SellerStatement:
-    """The seller's statement for the days date_from..date_to (platform time zone), from the
-    county's ledger: payable is the sum of the seller's seller_payable entries, commission of
-    the commission entries on their lines (refunds book both back, negative), and sold is
-    the two together. One query.
-    """
-    from county_sites.ledger.models import LedgerEntry
-    from county_sites.ledger.selectors import ledger_totals
-
-    tz = zoneinfo.ZoneInfo(settings.TIME_ZONE)
-    start = dt.datetime.combine(date_from, dt.time.min, tzinfo=tz)
-    end = dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
-    totals = ledger_totals(start=start, end=end, seller=seller)
-    payable = totals.get(LedgerEntry.Kind.SELLER_PAYABLE, 0)
-    commission = totals.get(LedgerEntry.Kind.COMMISSION, 0)
-    return SellerStatement(
-        date_from=date_from,
-        date_to=date_to,
-        sold_fen=payable + commission,
-        commission_fen=commission,
-        payable_fen=payable,
     )
 
 

@@ -21,14 +21,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.views import SESSION_VERIFIED_MOBILE
 from core.errors import ApplicationError
+from county_sites.ledger.selectors import seller_statement
+from county_sites.orders.selectors import seller_order_lines
 from farmers.images import MAX_PHOTOS_PER_LISTING
 from farmers.models import Listing
 from farmers.selectors import (
     listing_get_for_seller,
     listing_list_for_seller,
     seller_get_for_user,
-    seller_order_lines,
-    seller_statement,
 )
 from farmers.seller_forms import BatchForm, CertificationForm, ListingForm, StockForm
 from farmers.services import (

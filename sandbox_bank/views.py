@@ -5,6 +5,7 @@ from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core.money import yuan
 from sandbox_bank.api import api_call
 from sandbox_bank.models import SandboxTransaction
 from sandbox_bank.services import SandboxBankError, transaction_pay
@@ -27,7 +28,7 @@ def pay_page(request, token: str):
                 return HttpResponseRedirect(trade.return_url, status=303)
         else:
             return HttpResponseRedirect(trade.return_url, status=303)
-    amount = f"{trade.amount_fen // 100}.{trade.amount_fen % 100:02d}"
+    amount = yuan(trade.amount_fen)
     return render(
         request,
         "sandbox_bank/pay_page.html",

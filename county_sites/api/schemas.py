@@ -11,6 +11,7 @@ from typing import Annotated, Literal
 from django.urls import reverse
 from ninja import Field, Schema
 
+from core.money import yuan_sign
 from county_sites.catalogue.photos import rendition_url
 from county_sites.catalogue.selectors import Sort
 from county_sites.orders.models import Order
@@ -32,8 +33,7 @@ LOW_STOCK = 10
 
 def money(fen: int) -> str:
     """1250 -> "¥12.50"."""
-    sign = "-" if fen < 0 else ""
-    return f"{sign}¥{abs(fen) // 100}.{abs(fen) % 100:02d}"
+    return yuan_sign(fen)
 
 
 # ------------------------------------------------------------------------------------------

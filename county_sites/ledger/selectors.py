@@ -8,7 +8,9 @@ from django.conf import settings
 from django.db.models import Sum
 from django.db.models.functions import TruncDate
 
+from core.money import yuan
 from county_sites.ledger.models import LedgerEntry
+from farmers.models import Seller
 
 Kind = LedgerEntry.Kind
 
@@ -77,3 +79,47 @@ def ledger_county_figures() -> dict:
             - totals.get(kind.REFUND, 0)
         )
     }
+
+
+@dataclass(frozen=True)
+class SellerStatement:
+    """What a seller sold in a period and what they are owed for it, in fen."""
+
+    date_from: dt.date
+    date_to: dt.date
+    sold_fen: int = 0
+    commission_fen: int = 0
+    payable_fen: int = 0
+
+    @property
+    def sold_yuan(self) -> str:
+        return yuan(self.sold_fen)
+
+    @property
+    def commission_yuan(self) -> str:
+        return yuan(self.commission_fen)
+
+    @property
+    def payable_yuan(self) -> str:
+        return yuan(self.payable_fen)
+
+
+def seller_statement(*, seller: Seller, date_from: dt.date, date_to: dt.date) -> SellerStatement:
+    """The seller's statement for the days date_from..date_to (platform time zone), from the
+    county's ledger: payable is the sum of the seller's seller_payable entries, commission of
+    the commission entries on their lines (refunds book both back, negative), and sold is
+    the two together. One query.
+    """
+    tz = zoneinfo.ZoneInfo(settings.TIME_ZONE)
+    start = dt.datetime.combine(date_from, dt.time.min, tzinfo=tz)
+    end = dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
+    totals = ledger_totals(start=start, end=end, seller=seller)
+    payable = totals.get(LedgerEntry.Kind.SELLER_PAYABLE, 0)
+    commission = totals.get(LedgerEntry.Kind.COMMISSION, 0)
+    return SellerStatement(
+        date_from=date_from,
+        date_to=date_to,
+        sold_fen=payable + commission,
+        commission_fen=commission,
+        payable_fen=payable,
+    )

@@ -14,6 +14,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.money import yuan
 from hub.taxonomy import Unit
 
 
@@ -40,14 +41,7 @@ class DeliveryZone(models.Model):
 
     @property
     def fee_yuan(self) -> str:
-        return fen_to_yuan(self.fee_fen)
-
-
-def fen_to_yuan(fen: int) -> str:
-    """1234 -> "12.34", -5 -> "-0.05": for people, never for arithmetic."""
-    sign = "-" if fen < 0 else ""
-    fen = abs(fen)
-    return f"{sign}{fen // 100}.{fen % 100:02d}"
+        return yuan(self.fee_fen)
 
 
 class Cart(models.Model):
@@ -245,15 +239,15 @@ class Order(models.Model):
 
     @property
     def total_yuan(self) -> str:
-        return fen_to_yuan(self.total_fen)
+        return yuan(self.total_fen)
 
     @property
     def lines_total_yuan(self) -> str:
-        return fen_to_yuan(self.lines_total_fen)
+        return yuan(self.lines_total_fen)
 
     @property
     def delivery_fee_yuan(self) -> str:
-        return fen_to_yuan(self.delivery_fee_fen)
+        return yuan(self.delivery_fee_fen)
 
     @property
     def is_online(self) -> bool:
@@ -297,11 +291,11 @@ class OrderLine(models.Model):
 
     @property
     def price_yuan(self) -> str:
-        return fen_to_yuan(self.price_fen)
+        return yuan(self.price_fen)
 
     @property
     def line_total_yuan(self) -> str:
-        return fen_to_yuan(self.line_total_fen)
+        return yuan(self.line_total_fen)
 
 
 class OrderEvent(models.Model):
@@ -381,7 +375,7 @@ class RefundRequest(models.Model):
 
     @property
     def amount_yuan(self) -> str:
-        return fen_to_yuan(self.amount_fen)
+        return yuan(self.amount_fen)
 
 
 def refund_photo_upload_to(instance: "RefundRequestPhoto", filename: str) -> str:

@@ -1,7 +1,11 @@
 """Reads for carts and orders; run inside the county's schema."""
 
+import datetime as dt
+from dataclasses import dataclass
+
 from django.db.models import Prefetch, QuerySet
 
+from core.money import yuan
 from county_sites.orders.models import Cart, CartLine, DeliveryZone, Order, OrderLine
 from farmers.models import Listing, Seller
 
@@ -98,3 +102,38 @@ def order_county_figures() -> dict:
     """The province's roll-up of the current county (core.county_apps): orders not
     cancelled."""
     return {"orders": Order.objects.exclude(state=Order.State.CANCELLED).count()}
+
+
+@dataclass(frozen=True)
+class SellerOrderLine:
+    """One line of an order for the seller's items, as the seller's phone shows it."""
+
+    order_number: str
+    placed_at: dt.datetime
+    state_label: str
+    title: str
+    quantity: int
+    unit_label: str
+    line_total_fen: int
+
+    @property
+    def line_total_yuan(self) -> str:
+        return yuan(self.line_total_fen)
+
+
+def seller_order_lines(*, seller: Seller, limit: int = 50) -> list[SellerOrderLine]:
+    """The seller's lines of their latest `limit` orders, newest first (order_list_for_seller:
+    only this seller's lines of each order): the seller's orders page."""
+    return [
+        SellerOrderLine(
+            order_number=order.number,
+            placed_at=order.placed_at,
+            state_label=order.get_state_display(),
+            title=line.title,
+            quantity=line.quantity,
+            unit_label=line.get_unit_display(),
+            line_total_fen=line.line_total_fen,
+        )
+        for order in order_list_for_seller(seller=seller)[:limit]
+        for line in order.seller_lines
+    ]

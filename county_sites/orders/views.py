@@ -11,6 +11,7 @@ from django.urls import reverse, reverse_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.errors import ApplicationError
+from core.money import yuan
 from county_sites.orders.models import Order
 from county_sites.orders.selectors import (
     cart_lines_for_user,
@@ -53,7 +54,7 @@ def cart_view(request, *, error: str = "", status: int = 200):
     return render(
         request,
         "orders/cart.html",
-        {"items": items, "total_yuan": f"{total // 100}.{total % 100:02d}", "error": error},
+        {"items": items, "total_yuan": yuan(total), "error": error},
         status=status,
     )
 
@@ -98,7 +99,7 @@ def _checkout_page(request, *, error: str = "", status: int = 200, data=None):
         "orders/checkout.html",
         {
             "lines": lines,
-            "lines_total_yuan": f"{total // 100}.{total % 100:02d}",
+            "lines_total_yuan": yuan(total),
             "points": service_point_list_open(),
             "zones": delivery_zones_active(),
             # A new key per checkout page: resubmitting this page (double tap, retry on a

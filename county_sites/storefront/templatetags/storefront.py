@@ -9,6 +9,7 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from core.money import yuan_sign
 from county_sites.catalogue.photos import rendition_url
 from county_sites.orders.models import Order
 from county_sites.orders.selectors import cart_line_count_for_user
@@ -38,12 +39,12 @@ EAGER = mark_safe('fetchpriority="high"')  # noqa: S308
 
 @register.filter
 def yuan(price_fen) -> str:
-    """350 -> "¥3.50"."""
+    """350 -> "¥3.50", -150 -> "-¥1.50"."""
     try:
         fen = int(price_fen)
     except (TypeError, ValueError):
         return ""
-    return f"¥{fen // 100}.{fen % 100:02d}"
+    return yuan_sign(fen)
 
 
 def _label(labels: dict, value) -> str:
