@@ -35,9 +35,11 @@ setup: services venv messages
 run: setup
 	@HOST=$(HOST) PORT=$(PORT) bash scripts/serve.sh
 
+# ruff, then the import contract (pyproject.toml [tool.importlinter], docs/architecture.md).
 lint: venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	PYTHONPATH=.:platform $(VENV)/bin/lint-imports
 
 format: venv
 	$(VENV)/bin/ruff format .

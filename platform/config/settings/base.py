@@ -71,12 +71,12 @@ SHARED_APPS = [
     "demo",
 ]
 
+# Not installed, on purpose: wagtail.contrib.forms (no form pages) and wagtail.embeds (rich text
+# offers no embeds, RICH_TEXT_FEATURES). Counties created before keep their empty tables.
 TENANT_APPS = [
     *BOTH_APPS,
-    "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
-    "wagtail.embeds",
     "wagtail.sites",
     "wagtail.users",
     "wagtail.snippets",
