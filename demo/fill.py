@@ -26,6 +26,7 @@ from django_tenants.utils import tenant_context
 from accounts.services import user_create_resident
 from county_sites.orders.models import DeliveryZone
 from county_sites.orders.services import delivery_zone_create
+from county_sites.storefront.models import CountyHomePage
 from demo import anji, chunan, suichang
 from demo.content import (
     DemoCounty,
@@ -138,8 +139,6 @@ FEATURED_COUNT = 8
 def _home_featured_ensure(*, county, operator) -> None:
     """Curate the home page as an operator would: the county's specialities (each farmer's
     and co-operative's first listing) featured right under the welcome, once."""
-    from county_sites.storefront.models import CountyHomePage
-
     home = CountyHomePage.objects.first()
     if home is None or any(block.block_type == "featured_listings" for block in home.body):
         return
