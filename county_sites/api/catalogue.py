@@ -39,7 +39,6 @@ def categories(request):
 @router.get("/catalogue/listings/", response={200: list[ListingCard], 400: ErrorOut}, auth=None)
 @paginate(PagePagination)
 def listings(request, filters: Query[ListingFilters]):
-    """Approved listings, a page of 20 (`page`, from 1: county_sites.api.pagination)."""
     category = None
     if filters.category:
         category = category_get_active(slug=filters.category)

@@ -98,7 +98,7 @@ def order_create(request, payload: OrderIn):
 @router.get("/orders/", response={200: list[OrderOut], **RESIDENT_ERRORS})
 @paginate(PagePagination)
 def orders(request):
-    """The caller's orders, newest first, a page of 20 (`page`, from 1)."""
+    """The caller's orders, newest first."""
     return order_list_for_buyer(buyer=request.auth)
 
 

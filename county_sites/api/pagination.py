@@ -20,9 +20,12 @@ from county_sites.api.schemas.common import DB_INT_MAX
 PAGE_SIZE = 20
 
 
+class PageQuery(Schema):
+    page: int = Field(1, ge=1, le=DB_INT_MAX)
+
+
 class PagePagination(PaginationBase):
-    class Input(Schema):
-        page: int = Field(1, ge=1, le=DB_INT_MAX)
+    Input = PageQuery
 
     class Output(Schema):
         count: int

@@ -10,9 +10,8 @@ class SmsCodeIn(Schema):
     mobile: str
 
 
+# From the SmsCode row accounts.services.sms_code_request made.
 class SmsCodeOut(Schema):
-    """From the SmsCode row accounts.services.sms_code_request made."""
-
     mobile: str
     expires_at: dt.datetime
 
@@ -27,9 +26,8 @@ class UserOut(Schema):
     mobile: str
 
 
+# From {"token": the token itself, "token_type": "Bearer", "user": the User}.
 class TokenOut(Schema):
-    """From {"token": the raw token, "token_type": "Bearer", "user": the User}."""
-
     token: str
     token_type: Literal["Bearer"]
     user: UserOut

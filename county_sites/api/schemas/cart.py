@@ -36,9 +36,8 @@ class CartLineOut(Schema):
         return yuan_sign(line_total_fen(line))
 
 
+# The whole cart, from the list of its lines.
 class CartOut(Schema):
-    """The whole cart, from the list of its lines."""
-
     lines: list[CartLineOut]
     total_fen: int
     total_display: str

@@ -60,9 +60,8 @@ class CategoryRef(Schema):
     name_en: str
 
 
+# From a category of api.selectors.category_tree (with its `active_children`).
 class CategoryOut(CategoryRef):
-    """A category of api.selectors.category_tree, with its `active_children`."""
-
     children: list[CategoryRef]
 
     @staticmethod
@@ -161,9 +160,8 @@ class TraceabilityOut(Schema):
         return reverse("farmers:trace", args=[batch.code])
 
 
+# From a listing of catalogue.selectors.listing_get_live (with `batches_newest_first`).
 class ListingDetail(ListingCard):
-    """A listing of catalogue.selectors.listing_get_live (with `batches_newest_first`)."""
-
     description: str
     harvest_start: dt.date | None
     harvest_end: dt.date | None
@@ -182,8 +180,9 @@ class ListingDetail(ListingCard):
 
 
 class ListingFilters(Schema):
-    """Query string of GET /catalogue/listings/ (besides `page`); prices in fen, inclusive."""
+    """Query string of GET /catalogue/listings/; prices in fen, inclusive."""
 
+    # (`page`, beside these, is county_sites.api.pagination's PageQuery.)
     category: str | None = Field(
         None, description="category slug; a top level includes its sub-categories"
     )
@@ -197,9 +196,8 @@ class ListingFilters(Schema):
 # ------------------------------------------------------------------------------------------
 # Search
 # ------------------------------------------------------------------------------------------
+# From {"q": the normalised query, "results": listings, "suggested_categories": categories}.
 class SearchOut(Schema):
-    """From {"q": the normalised query, "results": listings, "suggested_categories": ...}."""
-
     q: str
     results: list[ListingCard]
     suggested_categories: list[CategoryRef]

@@ -156,7 +156,6 @@ class OrderOut(Schema):
         return yuan_sign(order.total_fen)
 
 
+# From an order of orders.selectors.order_get_for_buyer (with its events).
 class OrderDetailOut(OrderOut):
-    """An order of orders.selectors.order_get_for_buyer, with its state history."""
-
     events: list[OrderEventOut]

@@ -65,8 +65,7 @@ class PaymentStatusOut(Schema):
         return status.payment.state if status.payment is not None else "none"
 
 
+# From {"order_number": the order's number, "redirect_url": the bank's pay page or None}.
 class PayOut(Schema):
-    """From {"order_number": ..., "redirect_url": the bank's pay page or None}."""
-
     order_number: str
     redirect_url: str | None
