@@ -15,8 +15,9 @@ from ninja.utils import check_csrf
 
 from accounts.services import sms_code_request, sms_code_verify
 from core.client_ip import client_ip
-from county_sites.api import schemas
 from county_sites.api.errors import MSG_CSRF_FAILED
+from county_sites.api.schemas.auth import SmsCodeIn, SmsCodeOut, TokenIn, TokenOut
+from county_sites.api.schemas.common import ErrorOut
 from county_sites.api.selectors import api_token_get_live
 from county_sites.api.services import api_token_create, api_token_revoke
 
@@ -64,29 +65,28 @@ router = Router(tags=["auth"])
 
 @router.post(
     "/auth/sms-code/",
-    response={202: schemas.SmsCodeOut, 400: schemas.ErrorOut, 429: schemas.ErrorOut},
+    response={202: SmsCodeOut, 400: ErrorOut, 429: ErrorOut},
     auth=None,
 )
-def sms_code_send(request, payload: schemas.SmsCodeIn):
+def sms_code_send(request, payload: SmsCodeIn):
     """Text a login code to the mobile (the login page's first step, same throttles)."""
     sms_code = sms_code_request(mobile=payload.mobile, ip=client_ip(request))
-    return Status(202, {"mobile": sms_code.mobile, "expires_at": sms_code.expires_at})
+    return Status(202, sms_code)
 
 
 @router.post(
     "/auth/token/",
-    response={201: schemas.TokenOut, 400: schemas.ErrorOut, 429: schemas.ErrorOut},
+    response={201: TokenOut, 400: ErrorOut, 429: ErrorOut},
     auth=None,
 )
-def token_create(request, payload: schemas.TokenIn):
+def token_create(request, payload: TokenIn):
     """Exchange the mobile and its SMS code for a bearer token, shown this once."""
     user = sms_code_verify(mobile=payload.mobile, code=payload.code)
     _token, raw = api_token_create(user=user)
-    return Status(201, {"token": raw, "token_type": "Bearer",
-                        "user": {"id": user.pk, "mobile": user.mobile}})  # fmt: skip
+    return Status(201, {"token": raw, "token_type": "Bearer", "user": user})
 
 
-@router.delete("/auth/token/", response={204: None, 401: schemas.ErrorOut}, auth=token_auth)
+@router.delete("/auth/token/", response={204: None, 401: ErrorOut}, auth=token_auth)
 def token_revoke(request):
     """Revoke the token this request was made with."""
     api_token_revoke(token=request.api_token)

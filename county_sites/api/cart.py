@@ -5,50 +5,45 @@ with the whole cart."""
 from django.http import Http404
 from ninja import Router, Status
 
-from county_sites.api import schemas
 from county_sites.api.auth import resident_auth
+from county_sites.api.schemas.cart import CartLineIn, CartOut, CartQuantityIn
+from county_sites.api.schemas.common import RESIDENT_ERRORS, ErrorOut, Id
 from county_sites.orders.selectors import cart_lines_for_user
 from county_sites.orders.services import cart_clear, cart_line_remove, cart_line_set
 
 router = Router(tags=["cart"], auth=resident_auth)
 
-ERRORS = {400: schemas.ErrorOut, 401: schemas.ErrorOut, 403: schemas.ErrorOut}
 
-
-def _cart(user) -> dict:
-    return schemas.cart_out(cart_lines_for_user(user=user))
-
-
-@router.get("/cart/", response={200: schemas.CartOut, **ERRORS})
+@router.get("/cart/", response={200: CartOut, **RESIDENT_ERRORS})
 def cart_get(request):
-    return _cart(request.auth)
+    return cart_lines_for_user(user=request.auth)
 
 
-@router.delete("/cart/", response={200: schemas.CartOut, **ERRORS})
+@router.delete("/cart/", response={200: CartOut, **RESIDENT_ERRORS})
 def cart_empty(request):
     cart_clear(user=request.auth)
-    return _cart(request.auth)
+    return cart_lines_for_user(user=request.auth)
 
 
-@router.post("/cart/lines/", response={201: schemas.CartOut, **ERRORS})
-def cart_line_add(request, payload: schemas.CartLineIn):
+@router.post("/cart/lines/", response={201: CartOut, **RESIDENT_ERRORS})
+def cart_line_add(request, payload: CartLineIn):
     """Put `quantity` of a listing in the cart (replacing the quantity already there)."""
     cart_line_set(user=request.auth, listing_id=payload.listing_id, quantity=payload.quantity)
-    return Status(201, _cart(request.auth))
+    return Status(201, cart_lines_for_user(user=request.auth))
 
 
 @router.patch(
     "/cart/lines/{listing_id}/",
-    response={200: schemas.CartOut, 404: schemas.ErrorOut, **ERRORS},  # fmt: skip
+    response={200: CartOut, 404: ErrorOut, **RESIDENT_ERRORS},  # fmt: skip
 )
-def cart_line_change(request, listing_id: schemas.Id, payload: schemas.CartQuantityIn):
+def cart_line_change(request, listing_id: Id, payload: CartQuantityIn):
     if not any(line.listing_id == listing_id for line in cart_lines_for_user(user=request.auth)):
         raise Http404
     cart_line_set(user=request.auth, listing_id=listing_id, quantity=payload.quantity)
-    return _cart(request.auth)
+    return cart_lines_for_user(user=request.auth)
 
 
-@router.delete("/cart/lines/{listing_id}/", response={200: schemas.CartOut, **ERRORS})
-def cart_line_delete(request, listing_id: schemas.Id):
+@router.delete("/cart/lines/{listing_id}/", response={200: CartOut, **RESIDENT_ERRORS})
+def cart_line_delete(request, listing_id: Id):
     cart_line_remove(user=request.auth, listing_id=listing_id)
-    return _cart(request.auth)
+    return cart_lines_for_user(user=request.auth)

@@ -8,11 +8,20 @@ Another resident's order, or another county's, is a 404.
 """
 
 from django.http import Http404
-from ninja import Query, Router, Schema, Status
-from pydantic import Field
+from ninja import Router, Status
+from ninja.pagination import paginate
 
-from county_sites.api import schemas
 from county_sites.api.auth import resident_auth
+from county_sites.api.pagination import PagePagination
+from county_sites.api.schemas.common import RESIDENT_ERRORS, ErrorOut
+from county_sites.api.schemas.orders import (
+    CancelIn,
+    DeliveryZoneOut,
+    OrderDetailOut,
+    OrderIn,
+    OrderOut,
+    ServicePointOut,
+)
 from county_sites.orders.selectors import (
     cart_lines_for_user,
     delivery_zones_active,
@@ -24,12 +33,6 @@ from service_points.selectors import service_point_list_open
 
 router = Router(tags=["orders"], auth=resident_auth)
 
-ERRORS = {400: schemas.ErrorOut, 401: schemas.ErrorOut, 403: schemas.ErrorOut}
-
-
-class PageQuery(Schema):
-    page: int = Field(1, ge=1, le=schemas.DB_INT_MAX)
-
 
 def own_order(request, number: str):
     """The caller's order with lines and events, or 404 (also for anyone else's)."""
@@ -39,15 +42,15 @@ def own_order(request, number: str):
     return order
 
 
-@router.get("/service-points/", response=list[schemas.ServicePointOut], auth=None)
+@router.get("/service-points/", response=list[ServicePointOut], auth=None)
 def service_points(request):
     """Open service points for pickup, by village."""
-    return [schemas.service_point_out(point) for point in service_point_list_open()]
+    return service_point_list_open()
 
 
-@router.get("/delivery-zones/", response=list[schemas.DeliveryZoneOut], auth=None)
+@router.get("/delivery-zones/", response=list[DeliveryZoneOut], auth=None)
 def delivery_zones(request):
-    return [schemas.delivery_zone_out(zone) for zone in delivery_zones_active()]
+    return delivery_zones_active()
 
 
 IDEMPOTENCY_HEADER = {
@@ -63,10 +66,10 @@ IDEMPOTENCY_HEADER = {
 # (MSG_KEY_INVALID, 400) is the checkout page's message.
 @router.post(
     "/orders/",
-    response={200: schemas.OrderDetailOut, 201: schemas.OrderDetailOut, **ERRORS},
+    response={200: OrderDetailOut, 201: OrderDetailOut, **RESIDENT_ERRORS},
     openapi_extra={"parameters": [IDEMPOTENCY_HEADER]},
 )
-def order_create(request, payload: schemas.OrderIn):
+def order_create(request, payload: OrderIn):
     """Place an order of the cart (or of `lines`). Refusals are the checkout page's: 400 with
     the service's message, nothing reserved, the cart unchanged."""
     buyer = request.auth
@@ -89,30 +92,26 @@ def order_create(request, payload: schemas.OrderIn):
     if order.was_placed and from_cart:
         cart_clear(user=buyer, listing_ids=order.lines.values_list("listing_id", flat=True))
     status = 201 if order.was_placed else 200
-    return Status(status, schemas.order_out(own_order(request, order.number), events=True))
+    return Status(status, own_order(request, order.number))
 
 
-@router.get("/orders/", response={200: schemas.OrderPage, **ERRORS})
-def orders(request, query: Query[PageQuery]):
+@router.get("/orders/", response={200: list[OrderOut], **RESIDENT_ERRORS})
+@paginate(PagePagination)
+def orders(request):
     """The caller's orders, newest first."""
-    return schemas.page_of(
-        order_list_for_buyer(buyer=request.auth),
-        page=query.page,
-        page_size=schemas.PAGE_SIZE,
-        serialize=schemas.order_out,
-    )
+    return order_list_for_buyer(buyer=request.auth)
 
 
-@router.get("/orders/{number}/", response={200: schemas.OrderDetailOut, 404: schemas.ErrorOut,
-                                           **ERRORS})  # fmt: skip
+@router.get("/orders/{number}/", response={200: OrderDetailOut, 404: ErrorOut,
+                                           **RESIDENT_ERRORS})  # fmt: skip
 def order_detail(request, number: str):
-    return schemas.order_out(own_order(request, number), events=True)
+    return own_order(request, number)
 
 
-@router.post("/orders/{number}/cancel/", response={200: schemas.OrderDetailOut,
-                                                   404: schemas.ErrorOut, **ERRORS})  # fmt: skip
-def order_cancel_view(request, number: str, payload: schemas.CancelIn | None = None):
+@router.post("/orders/{number}/cancel/", response={200: OrderDetailOut,
+                                                   404: ErrorOut, **RESIDENT_ERRORS})  # fmt: skip
+def order_cancel_view(request, number: str, payload: CancelIn | None = None):
     """Cancel an order not yet being prepared; its stock goes back."""
     order = own_order(request, number)
     order_cancel(order=order, actor=request.auth, reason=payload.reason if payload else "")
-    return schemas.order_out(own_order(request, number), events=True)
+    return own_order(request, number)

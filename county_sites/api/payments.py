@@ -5,9 +5,10 @@ county_sites.payments.services as the order page's pay button does."""
 from django.urls import reverse
 from ninja import Router
 
-from county_sites.api import schemas
 from county_sites.api.auth import resident_auth
-from county_sites.api.orders import ERRORS, own_order
+from county_sites.api.orders import own_order
+from county_sites.api.schemas.common import RESIDENT_ERRORS, ErrorOut
+from county_sites.api.schemas.payments import PaymentStatus, PaymentStatusOut, PayOut
 from county_sites.api.selectors import payment_for_order
 from county_sites.payments.providers import provider_get
 from county_sites.payments.services import payment_reconcile, payment_start
@@ -15,8 +16,8 @@ from county_sites.payments.services import payment_reconcile, payment_start
 router = Router(tags=["payments"], auth=resident_auth)
 
 
-@router.get("/orders/{number}/payment/", response={200: schemas.PaymentStatusOut,
-                                                   404: schemas.ErrorOut, **ERRORS})  # fmt: skip
+@router.get("/orders/{number}/payment/", response={200: PaymentStatusOut, 404: ErrorOut,
+                                                   **RESIDENT_ERRORS})  # fmt: skip
 def payment_status(request, number: str, refresh: bool = False):
     """`refresh=true` first asks the bank (as coming back from its pay page does), in case
     its notify has not arrived yet."""
@@ -24,15 +25,17 @@ def payment_status(request, number: str, refresh: bool = False):
     if refresh and order.is_online:
         payment_reconcile(order_id=order.pk)
         order = own_order(request, number)
-    data = schemas.payment_status_out(order, payment_for_order(order=order))
-    if not order.is_online:
+    payment = payment_for_order(order=order)
+    if order.is_online:
+        paid = order.paid_at is not None
+    else:
         # Cash is paid when the parcel is collected; the provider says so without a network call.
-        data["paid"] = provider_get(order.payment_method).query(order).paid
-    return data
+        paid = provider_get(order.payment_method).query(order).paid
+    return PaymentStatus(order=order, payment=payment, paid=paid)
 
 
-@router.post("/orders/{number}/pay/", response={200: schemas.PayOut, 404: schemas.ErrorOut,
-                                                **ERRORS})  # fmt: skip
+@router.post("/orders/{number}/pay/", response={200: PayOut, 404: ErrorOut,
+                                                **RESIDENT_ERRORS})  # fmt: skip
 def pay(request, number: str):
     """The bank's pay page for an unpaid online order (null for cash on pickup). Starting
     again reuses the same bank transaction."""
