@@ -15,7 +15,7 @@ class ImportJob(models.Model):
     Wagtail admin (批量导入) or given to `manage.py import_listings`.
 
     The file is checked and read when uploaded (a bad file is refused whole, nothing saved);
-    its rows are kept here and worked through by farmers.import_tasks.farmers_import_run,
+    its rows are kept here and worked through by farmers.tasks.imports.farmers_import_run,
     which fills in the progress counters and one ImportRowResult per row.
     """
 

@@ -18,7 +18,6 @@ from openpyxl import Workbook, load_workbook
 
 from core.county_tasks import WrongSchemaError
 from core.errors import ApplicationError
-from farmers.import_tasks import farmers_import_run
 from farmers.imports import (
     COLUMNS,
     MSG_BATCH_DATE_REQUIRED,
@@ -59,6 +58,7 @@ from farmers.services import (
     listing_approve,
     listing_stock_set,
 )
+from farmers.tasks import farmers_import_run
 from tests.factories.farmers import ListingFactory
 from tests.fixtures.counties import OPERATOR_PASSWORD
 from tests.fixtures.farmers import farmers_snapshot
