@@ -11,35 +11,6 @@ from farmers.models import (
 )
 
 
-def listing_review_queue(
-    *,
-    state: str | None = Listing.State.SUBMITTED,
-    category=None,
-    village: str | None = None,
-    seller: Seller | None = None,
-) -> QuerySet[Listing]:
-    """Listings for county operators to work through, oldest submission first. `state=None`
-    lists every state; category, village (origin) and seller narrow it."""
-    listings = Listing.objects.select_related("seller", "category", "category__parent")
-    if state:
-        listings = listings.filter(state=state)
-    if category is not None:
-        # A top-level category includes its sub-categories.
-        pk = getattr(category, "pk", category)
-        listings = listings.filter(category_id__in=_category_and_children(pk))
-    if village:
-        listings = listings.filter(origin_village=village)
-    if seller is not None:
-        listings = listings.filter(seller=seller)
-    return listings.order_by("submitted_at", "pk")
-
-
-def _category_and_children(pk: int) -> list[int]:
-    from hub.models import Category
-
-    return [pk, *Category.objects.filter(parent_id=pk).values_list("pk", flat=True)]
-
-
 def listing_list_for_seller(*, seller: Seller) -> QuerySet[Listing]:
     """A seller's own listings, newest first, with what their phone screen shows."""
     return (

@@ -19,13 +19,11 @@ from accounts.services import (
     sms_code_request,
     sms_code_verify,
 )
+from accounts.sessions import SESSION_VERIFIED_MOBILE
 from core.client_ip import client_ip
 from core.errors import ApplicationError
 
 SESSION_MOBILE = "accounts_sms_login_mobile"
-# The mobile number this session proved it holds with an SMS code; other apps may trust it
-# (farmers: a seller registered at a service point claims their seller account with it).
-SESSION_VERIFIED_MOBILE = "accounts_verified_mobile"
 # Sessions remember which backend authenticated the user; ModelBackend reloads any active user.
 LOGIN_BACKEND = "django.contrib.auth.backends.ModelBackend"
 

@@ -18,7 +18,6 @@ from openpyxl import Workbook, load_workbook
 
 from core.county_tasks import WrongSchemaError
 from core.errors import ApplicationError
-from farmers.import_tasks import farmers_import_run
 from farmers.imports import (
     COLUMNS,
     MSG_BATCH_DATE_REQUIRED,
@@ -59,6 +58,7 @@ from farmers.services import (
     listing_approve,
     listing_stock_set,
 )
+from farmers.tasks import farmers_import_run
 from tests.factories.farmers import ListingFactory
 from tests.fixtures.counties import OPERATOR_PASSWORD
 from tests.fixtures.farmers import farmers_snapshot
@@ -499,6 +499,24 @@ def test_a_post_without_a_file_is_refused(operator_client):
     assert response.status_code == 400
     assert "请选择要导入的文件。" in response.content.decode()
     assert not ImportJob.objects.exists()
+
+
+UPLOAD_HELP_EN = "CSV or XLSX with the column names in row 1; at most 5000 rows and 5 MB."
+UPLOAD_HELP_ZH = "CSV 或 XLSX，第1行是列名，最多 5000 行、5 MB。"
+
+
+def test_the_upload_help_is_in_the_readers_language(operator_client):
+    """The file field's help is formatted per request: an English page shows it in English,
+    not in the language that was active when the form's module was imported."""
+    english = operator_client.get(IMPORT_URL, HTTP_ACCEPT_LANGUAGE="en")
+    chinese = operator_client.get(IMPORT_URL, HTTP_ACCEPT_LANGUAGE="zh-hans")
+
+    assert (english.status_code, chinese.status_code) == (200, 200)
+    english_html, chinese_html = english.content.decode(), chinese.content.decode()
+    assert UPLOAD_HELP_EN in english_html
+    assert UPLOAD_HELP_ZH not in english_html
+    assert UPLOAD_HELP_ZH in chinese_html
+    assert UPLOAD_HELP_EN not in chinese_html
 
 
 # ------------------------------------------------------------------------------

@@ -167,6 +167,38 @@ def test_an_edit_that_changes_nothing_keeps_the_listing_live(seller, approved_li
     assert _returns(approved_listing) == []
 
 
+def test_an_edit_differing_only_in_surrounding_spaces_changes_nothing(seller, approved_listing):
+    """Values are compared as they would be saved (stripped): a title sent back with a stray
+    space is not an edit, so the listing stays live and nothing is saved."""
+    before = farmers_snapshot()
+
+    updated = listing_update(
+        actor=seller.user,
+        listing=approved_listing,
+        title=f" {approved_listing.title}  ",
+        price_fen=approved_listing.price_fen,
+    )
+
+    assert updated.state == State.APPROVED
+    assert farmers_snapshot() == before
+
+
+def test_an_edit_saves_the_stripped_value_and_names_only_what_changed(seller, approved_listing):
+    listing_update(
+        actor=seller.user,
+        listing=approved_listing,
+        title="  竹林散养鸡蛋 ",
+        description=approved_listing.description,
+        stock=approved_listing.stock + 5,
+    )
+
+    approved_listing.refresh_from_db()
+    assert (approved_listing.title, approved_listing.state) == ("竹林散养鸡蛋", State.SUBMITTED)
+    assert _returns(approved_listing) == [
+        (State.APPROVED, State.SUBMITTED, "修改了：标题", seller.user.username)
+    ]
+
+
 def test_edits_to_a_draft_keep_it_a_draft_and_log_nothing(seller, draft_listing):
     listing_update(actor=seller.user, listing=draft_listing, title="明前白茶", price_fen=0)
 

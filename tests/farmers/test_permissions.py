@@ -132,3 +132,21 @@ def test_county_a_cannot_find_county_b_listings(operator, other_county, decide):
     with tenant_context(other_county):
         assert farmers_snapshot() == foreign_before
         assert Listing.objects.get(pk=foreign.pk).state == Listing.State.SUBMITTED
+
+
+def test_county_a_cannot_edit_a_county_b_listing(operator, other_county):
+    """listing_update reads the row through core.updates.model_update; a listing of another
+    county is refused as not found, as the moderation steps refuse it."""
+    with tenant_context(other_county):
+        foreign = ListingFactory(title="淳安千岛湖鱼", approved=True)
+        foreign_before = farmers_snapshot()
+    before = farmers_snapshot()
+    assert not Listing.objects.filter(pk=foreign.pk).exists()
+
+    with pytest.raises(ApplicationError) as raised:
+        listing_update(actor=operator, listing=foreign, title="改了")
+
+    assert str(raised.value) == str(MSG_LISTING_NOT_FOUND)
+    assert farmers_snapshot() == before
+    with tenant_context(other_county):
+        assert farmers_snapshot() == foreign_before

@@ -13,8 +13,8 @@ from django.urls import reverse
 from django.utils.translation import override
 
 from county_sites.ledger.selectors import seller_statement
+from farmers.forms.seller import MSG_NUMBER_FORMAT
 from farmers.models import Listing, ListingCertification, ModerationDecision, TraceabilityBatch
-from farmers.seller_forms import MSG_NUMBER_FORMAT
 from farmers.services import (
     MSG_BATCH_CODE_TAKEN,
     MSG_CERTIFICATION_DUPLICATE,

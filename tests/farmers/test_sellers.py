@@ -9,8 +9,10 @@ from farmers.services import (
     MSG_BANK_ACCOUNT_FORMAT,
     MSG_BANK_NAME_REQUIRED,
     MSG_MOBILE_TAKEN,
+    MSG_NOT_FOR_THIS_SELLER,
     MSG_OPERATOR_ONLY,
     MSG_SELF_CONSENT_NEEDS_OWN_ACCOUNT,
+    MSG_UNKNOWN_FIELDS,
     MSG_USER_ALREADY_SELLER,
     seller_bank_account_set,
     seller_register,
@@ -195,6 +197,66 @@ def test_an_operator_verifies_a_sellers_id(operator, seller):
     seller_update(actor=operator, seller=seller, id_verification=Seller.IdVerification.VERIFIED)
 
     assert Seller.objects.get(pk=seller.pk).id_verification == "verified"
+
+
+def test_seller_update_strips_and_saves_what_changed(seller):
+    updated = seller_update(actor=seller.user, seller=seller, name="  王大伯家庭农场 ")
+
+    row = Seller.objects.get(pk=seller.pk)
+    assert (updated.name, row.name) == ("王大伯家庭农场", "王大伯家庭农场")
+    assert row.updated_at > seller.updated_at
+
+
+def test_a_seller_update_that_changes_nothing_saves_nothing(seller):
+    before = farmers_snapshot()
+
+    updated = seller_update(
+        actor=seller.user, seller=seller, name=f" {seller.name} ", village=seller.village
+    )
+
+    assert (updated.pk, updated.name) == (seller.pk, seller.name)
+    assert farmers_snapshot() == before  # updated_at included
+
+
+@pytest.mark.parametrize(
+    ("changes", "fields"),
+    [
+        ({"mobile": "13900139999"}, "mobile"),
+        ({"bank_account_last4": "1234", "name": "新名字"}, "bank_account_last4"),
+        ({"user": None, "consent_method": "paper_form"}, "consent_method, user"),
+    ],
+)
+def test_seller_update_refuses_fields_it_does_not_own(operator, seller, changes, fields):
+    before = farmers_snapshot()
+
+    with pytest.raises(ApplicationError) as raised:
+        seller_update(actor=operator, seller=seller, **changes)
+
+    assert str(raised.value) == MSG_UNKNOWN_FIELDS % {"fields": fields}
+    assert farmers_snapshot() == before
+
+
+def test_a_seller_cannot_update_another_seller(seller, other_seller):
+    before = farmers_snapshot()
+
+    with pytest.raises(ApplicationError) as raised:
+        seller_update(actor=seller.user, seller=other_seller, village="报福村")
+
+    assert str(raised.value) == str(MSG_NOT_FOR_THIS_SELLER)
+    assert farmers_snapshot() == before
+
+
+def test_only_an_operator_sets_the_registering_service_point(operator, seller):
+    point = ServicePointFactory()
+    before = farmers_snapshot()
+
+    with pytest.raises(ApplicationError) as raised:
+        seller_update(actor=seller.user, seller=seller, registered_by_point=point)
+
+    assert str(raised.value) == str(MSG_OPERATOR_ONLY)
+    assert farmers_snapshot() == before
+    seller_update(actor=operator, seller=seller, registered_by_point=point)
+    assert Seller.objects.get(pk=seller.pk).registered_by_point == point
 
 
 def test_a_seller_cannot_change_another_sellers_bank_account(seller, other_seller):

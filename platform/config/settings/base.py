@@ -203,8 +203,6 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TRACK_STARTED = True
 CELERY_RESULT_EXPIRES = 24 * 3600
 CELERY_TIMEZONE = "Asia/Shanghai"
-# Task modules not named tasks.py, which autodiscovery would miss.
-CELERY_IMPORTS = ["farmers.import_tasks"]
 # Every beat schedule lives here, in one place (STYLE.md).
 CELERY_BEAT_SCHEDULE = {
     "counties-refresh-stats": {

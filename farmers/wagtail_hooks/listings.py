@@ -1,4 +1,5 @@
-"""The county Wagtail admin: the listing review queue (商品审核) and sellers (卖家).
+"""The county Wagtail admin's listing review queue (商品审核): the queue, one listing with its
+decision forms, operators' edits, the photo view and the bulk approval.
 
 Views here only parse the request and call farmers.services, which check permissions, lock
 rows and log every decision.
@@ -18,29 +19,24 @@ from wagtail.admin import messages
 from wagtail.admin.ui.tables import BulkActionsCheckboxColumn, Column
 from wagtail.admin.views.bulk_action import BulkAction
 from wagtail.admin.views.generic import models as generic
-from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
+from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import ListingButton
 
 from core.admin_forms import SavedByServiceMixin, changed_values
 from core.errors import ApplicationError
-from farmers.forms import SellerCreateForm, SellerEditForm
-from farmers.models import Listing, ListingPhoto, Seller
+from farmers.models import Listing, ListingPhoto
 from farmers.permissions import can_moderate
 from farmers.selectors import listing_decisions
 from farmers.services import (
     LISTING_EDITABLE_FIELDS,
-    SELLER_EDITABLE_FIELDS,
-    SELLER_OPERATOR_FIELDS,
     listing_approve,
     listing_bulk_approve,
     listing_delist,
     listing_reject,
     listing_relist,
     listing_update,
-    seller_register,
-    seller_update,
 )
-from farmers.views import listing_photo_response
+from farmers.views.photos import listing_photo_response
 
 MSG_APPROVED = _("已通过：“%(title)s”已上架。")
 MSG_REJECTED = _("已驳回：“%(title)s”。")
@@ -48,9 +44,6 @@ MSG_DELISTED = _("已下架：“%(title)s”。")
 MSG_RELISTED = _("已重新上架：“%(title)s”（%(state)s）。")
 
 
-# ------------------------------------------------------------------------------
-# Listings
-# ------------------------------------------------------------------------------
 class ListingIndexView(generic.IndexView):
     """The review queue. Drafts are the seller's own business until submitted: not listed."""
 
@@ -258,65 +251,4 @@ class ApproveListingsBulkAction(BulkAction):
         ) % {"count": num_parent_objects}
 
 
-# ------------------------------------------------------------------------------
-# Sellers
-# ------------------------------------------------------------------------------
-class SellerCreateView(SavedByServiceMixin, generic.CreateView):
-    def save_instance(self):
-        data = self.form.cleaned_data
-        return seller_register(
-            actor=self.request.user,
-            kind=data["kind"],
-            name=data["name"],
-            mobile=data["mobile"],
-            village=data["village"],
-            consent_method=data["consent_method"],
-            registered_by_point=data["registered_by_point"],
-            bank_name=data["bank_name"],
-            bank_account_number=data["bank_account_number"],
-        )
-
-
-class SellerEditView(SavedByServiceMixin, generic.EditView):
-    def save_instance(self):
-        allowed = set(SELLER_EDITABLE_FIELDS) | set(SELLER_OPERATOR_FIELDS)
-        changes = changed_values(self.form, allowed)
-        return seller_update(actor=self.request.user, seller=self.object, **changes)
-
-
-class SellerViewSet(ModelViewSet):
-    model = Seller
-    icon = "user"
-    menu_label = _("卖家")
-    copy_view_enabled = False
-    inspect_view_enabled = True
-    add_view_class = SellerCreateView
-    edit_view_class = SellerEditView
-    list_display = ["name", "kind", "mobile", "village", "id_verification", "created_at"]
-    list_filter = ["kind", "id_verification", "village"]
-    search_fields = ["name", "mobile", "village"]
-    search_backend_name = None
-    inspect_view_fields = [
-        "name", "kind", "mobile", "mobile_verified_at", "village", "bank_name",
-        "bank_account_last4", "id_verification", "registered_by_point", "consented_at",
-        "consent_method", "consent_recorded_by", "user", "created_at",
-    ]  # fmt: skip
-
-    def get_form_class(self, for_update=False):
-        return SellerEditForm if for_update else SellerCreateForm
-
-
-class FarmersViewSetGroup(ModelViewSetGroup):
-    menu_label = _("农户与商品")
-    menu_icon = "group"
-    menu_order = 300
-    items = [ListingViewSet("listings"), SellerViewSet("sellers")]
-
-
-@hooks.register("register_admin_viewset")
-def register_farmers_viewsets():
-    return FarmersViewSetGroup()
-
-
 hooks.register("register_bulk_action", ApproveListingsBulkAction)
-from farmers import wagtail_hooks_import  # noqa: E402, F401  (bulk import pages)

@@ -1,5 +1,5 @@
-"""The county Wagtail admin's 批量导入 menu item and pages (farmers/import_views.py), shown to
-county operators only. Imported at the bottom of farmers/wagtail_hooks.py."""
+"""The county Wagtail admin's 批量导入 menu item and pages (farmers/views/imports.py), shown to
+county operators only. Imported by farmers/wagtail_hooks/__init__.py."""
 
 from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
@@ -7,7 +7,7 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
 from core.roles import is_county_operator
-from farmers import import_views
+from farmers.views import imports as import_views
 
 urlpatterns = [
     path("", import_views.ImportIndexView.as_view(), name="index"),

@@ -1,4 +1,4 @@
-"""Celery tasks of farmers, run in the schema of the county that queued them."""
+"""Celery task of listing photos, run in the schema of the county that queued it."""
 
 from celery import shared_task
 from django.db import connection
@@ -7,7 +7,8 @@ from core.county_tasks import schema_check
 from farmers.services import listing_photo_renditions_make
 
 
-@shared_task(acks_late=True)
+# The name it had as farmers/tasks.py: queued messages and farmers.services.photos use it.
+@shared_task(name="farmers.tasks.listing_photo_renditions", acks_late=True)
 def listing_photo_renditions(photo_id: int, schema_name: str) -> str:
     """Make the storefront renditions of photo `photo_id` of `schema_name`; a second run
     changes nothing (listing_photo_renditions_make skips a photo whose renditions are ready).

@@ -1,12 +1,11 @@
 """The county Wagtail admin's 批量导入 pages: upload a file, download the templates, follow a
 job's progress and read its per-row errors. Only county operators (farmers.permissions) see
-them; registered in farmers/wagtail_hooks_import.py.
+them; registered in farmers/wagtail_hooks/imports.py.
 
-The views parse the request and call farmers.imports; a file refused whole comes back as a
-400 with its reason and nothing saved.
+The views parse the request (farmers.forms.imports) and call farmers.imports; a file refused
+whole comes back as a 400 with its reason and nothing saved.
 """
 
-from django import forms
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -17,10 +16,10 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from core.errors import ApplicationError
 from core.roles import is_county_operator
+from farmers.forms.imports import ImportUploadForm
 from farmers.imports import (
     COLUMNS,
     MAX_FILE_BYTES,
-    MAX_ROWS,
     MSG_FILE_TOO_BIG,
     import_job_create,
     import_job_failed_rows,
@@ -28,30 +27,10 @@ from farmers.imports import (
     template_csv,
     template_xlsx,
 )
-from farmers.models import Listing
 
 # The latest imports listed on the page; older ones stay in the database.
 JOBS_LISTED = 50
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-MSG_CHOOSE_FILE = _("请选择要导入的文件。")
-
-
-class ImportUploadForm(forms.Form):
-    file = forms.FileField(
-        label=_("文件"),
-        help_text=_("CSV 或 XLSX，第1行是列名，最多 %(rows)s 行、%(mb)s MB。")
-        % {"rows": MAX_ROWS, "mb": MAX_FILE_BYTES // (1024 * 1024)},
-        error_messages={"required": MSG_CHOOSE_FILE},
-    )
-    listing_state = forms.ChoiceField(
-        label=_("新商品"),
-        choices=[
-            (Listing.State.SUBMITTED, _("直接提交审核")),
-            (Listing.State.DRAFT, _("保存为草稿")),
-        ],
-        initial=Listing.State.SUBMITTED,
-        widget=forms.RadioSelect,
-    )
 
 
 class OperatorOnlyMixin:

@@ -1,9 +1,4 @@
-"""Celery task of the bulk import, run in the schema of the county that queued it.
-
-Kept apart from farmers/tasks.py (photos) so the import can be read on its own. Celery's
-autodiscovery only imports `<app>.tasks`, so farmers/tasks.py imports this module to register
-the task with workers.
-"""
+"""Celery task of the bulk import, run in the schema of the county that queued it."""
 
 from celery import shared_task
 from django.db import connection
@@ -12,7 +7,8 @@ from core.county_tasks import schema_check
 from farmers.imports import import_job_run
 
 
-@shared_task(acks_late=True)
+# The name it had as farmers/import_tasks.py: queued messages and farmers.imports.jobs use it.
+@shared_task(name="farmers.import_tasks.farmers_import_run", acks_late=True)
 def farmers_import_run(job_id: int, schema_name: str) -> dict:
     """Run import job `job_id` of `schema_name` (farmers.imports.import_job_run). Idempotent:
     a finished job is left as it is; a job interrupted half-way goes on where it stopped."""

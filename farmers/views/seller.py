@@ -19,10 +19,11 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.views import SESSION_VERIFIED_MOBILE
+from accounts.sessions import SESSION_VERIFIED_MOBILE
 from core.errors import ApplicationError
 from county_sites.ledger.selectors import seller_statement
 from county_sites.orders.selectors import seller_order_lines
+from farmers.forms.seller import BatchForm, CertificationForm, ListingForm, StockForm
 from farmers.images import MAX_PHOTOS_PER_LISTING
 from farmers.models import Listing
 from farmers.selectors import (
@@ -30,7 +31,6 @@ from farmers.selectors import (
     listing_list_for_seller,
     seller_get_for_user,
 )
-from farmers.seller_forms import BatchForm, CertificationForm, ListingForm, StockForm
 from farmers.services import (
     listing_certification_add,
     listing_certification_remove,
@@ -45,7 +45,7 @@ from farmers.services import (
     seller_claim_by_verified_mobile,
     traceability_batch_create,
 )
-from farmers.views import listing_photo_response
+from farmers.views.photos import listing_photo_response
 
 State = Listing.State
 

@@ -1,32 +1,16 @@
-"""Public views of farmers on a county host; they read through farmers.selectors. Also the
-one way a listing photo file is sent to a signed-in seller or operator (listing_photo_response).
-"""
+"""Public traceability pages of farmers on a county host (/trace/<code>/ and its QR code); they
+read through farmers.selectors."""
 
 import io
 
 import qrcode
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.cache import cache_control
 from qrcode.image.pil import PilImage
 
-from farmers.models import ListingPhoto
 from farmers.selectors import traceability_batch_get_public
-
-
-def listing_photo_response(photo: ListingPhoto, rendition: str) -> FileResponse:
-    """The photo's `rendition` WebP once the renditions are made, its stored JPEG until then.
-
-    For pages of people allowed to see the listing (its seller, county operators): the county's
-    media folder is not served publicly, and callers check who is asking.
-    """
-    entry = (photo.renditions or {}).get(rendition) if photo.renditions_ready else None
-    if entry:
-        return FileResponse(
-            photo.original.storage.open(entry["path"], "rb"), content_type="image/webp"
-        )
-    return FileResponse(photo.original.open("rb"), content_type="image/jpeg")
 
 
 def _batch_or_404(code: str):
