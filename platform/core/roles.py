@@ -43,7 +43,7 @@ COLLECTION_CODENAMES = (
 )
 MODEL_PERMISSIONS = (
     ("wagtailadmin", "access_admin"),
-    # Sellers and the listing review queue (farmers/wagtail_hooks.py). No delete: sellers and
+    # Sellers and the listing review queue (farmers/wagtail_hooks/). No delete: sellers and
     # listings carry orders and a moderation log; they are delisted, never deleted.
     ("farmers", "view_seller"),
     ("farmers", "add_seller"),
