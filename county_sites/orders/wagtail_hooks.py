@@ -228,9 +228,11 @@ def _operator_only(request):
 
 
 def order_act(request, pk: int):
-    """One order with its lines and the moves an operator can make on it."""
+    """One order with its lines and the moves an operator can make on it. A refused move shows
+    the page again with the service's reason, as a 400 (nothing changed)."""
     _operator_only(request)
     order = get_object_or_404(Order.objects.select_related("service_point", "delivery_zone"), pk=pk)
+    status = 200
     if request.method == "POST":
         move = request.POST.get("move", "")
         try:
@@ -248,9 +250,10 @@ def order_act(request, pk: int):
                 raise Http404
         except ApplicationError as error:
             messages.error(request, str(error.message))
+            status = 400
         else:
             messages.success(request, _("订单已更新。"))
-        return HttpResponseRedirect(reverse("orders_act", args=[pk]))
+            return HttpResponseRedirect(reverse("orders_act", args=[pk]))
     return TemplateResponse(
         request,
         "orders/admin/order_act.html",
@@ -259,12 +262,16 @@ def order_act(request, pk: int):
             "lines": order.lines.all(),
             "events": order.events.select_related("actor"),
         },
+        status=status,
     )
 
 
 def refund_decide(request, pk: int):
+    """One refund request with its photos and the decision; a refusal of the decision shows
+    the page again with the service's reason, as a 400 (nothing changed)."""
     _operator_only(request)
     refund_request = get_object_or_404(RefundRequest.objects.select_related("order"), pk=pk)
+    status = 200
     if request.method == "POST":
         try:
             if request.POST.get("decision") == "approve":
@@ -277,13 +284,15 @@ def refund_decide(request, pk: int):
                 )
         except ApplicationError as error:
             messages.error(request, str(error.message))
+            status = 400
         else:
             messages.success(request, _("退款申请已处理。"))
-        return HttpResponseRedirect(reverse("refunds_decide", args=[pk]))
+            return HttpResponseRedirect(reverse("refunds_decide", args=[pk]))
     return TemplateResponse(
         request,
         "orders/admin/refund_decide.html",
         {"request_obj": refund_request, "photos": refund_request.photos.all()},
+        status=status,
     )
 
 

@@ -17,6 +17,7 @@ from core.roles import MSG_OPERATOR_ONLY
 from core.updates import MSG_UNKNOWN_FIELDS
 from county_sites.orders.services.base import (
     ACTION_LABELS,
+    MSG_AWAITING_BUYER,
     MSG_CANNOT_MOVE,
     MSG_NOT_YOUR_ORDER,
 )
@@ -91,6 +92,7 @@ __all__ = [
     "IDEMPOTENCY_CONSTRAINT",
     "MAX_REFUND_PHOTOS",
     "MSG_ADDRESS_REQUIRED",
+    "MSG_AWAITING_BUYER",
     "MSG_BELOW_MINIMUM",
     "MSG_BUSY",
     "MSG_CANCELLED_TIMEOUT",

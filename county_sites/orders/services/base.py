@@ -16,6 +16,7 @@ from county_sites.orders.models import Order, OrderEvent
 from farmers.models import Listing
 
 MSG_CANNOT_MOVE = _("订单 %(number)s 现在是“%(state)s”，不能%(action)s。")
+MSG_AWAITING_BUYER = _("订单 %(number)s 是代买家录入的，买家确认后才能%(action)s。")
 MSG_NOT_YOUR_ORDER = _("这不是您的订单。")
 
 ACTION_LABELS = {
@@ -43,9 +44,15 @@ def order_event_log(
 
 
 def order_move_check(order: Order, move: str) -> None:
-    """Refuse `move` on the order unless the state machine allows it."""
+    """Refuse `move` on the order unless the state machine allows it, saying why: the buyer
+    has to confirm an order entered for them first, or the order's state is wrong for it."""
     if states.can(move, order):
         return
+    if states.waits_for_buyer(move, order):
+        raise ApplicationError(
+            MSG_AWAITING_BUYER % {"number": order.number, "action": ACTION_LABELS[move]},
+            field="state",
+        )
     raise ApplicationError(
         MSG_CANNOT_MOVE
         % {

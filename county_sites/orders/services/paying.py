@@ -18,7 +18,7 @@ from county_sites.ledger.services import ledger_record_receipt
 from county_sites.orders import states
 from county_sites.orders.models import Order
 from county_sites.orders.selectors import order_ids_awaiting_payment
-from county_sites.orders.services.base import order_lock, order_move
+from county_sites.orders.services.base import order_lock, order_move, order_move_check
 from county_sites.orders.services.moves import order_cancel
 from county_sites.payments.services import (
     MSG_NOT_PAYABLE,
@@ -54,7 +54,8 @@ def order_mark_paid(*, order: Order | int) -> Order:
 
 def order_pay_start(*, order: Order, notify_url: str, return_url: str) -> str | None:
     """Where to send the buyer to pay `order` (None for cash). Refused unless the order may be
-    paid now (placed). Starting twice reuses the same bank transaction."""
+    paid now (placed; an order entered for the buyer once they confirmed it). Starting twice
+    reuses the same bank transaction."""
     if not order.is_online:
         return None
     with transaction.atomic():
@@ -67,6 +68,8 @@ def order_pay_start(*, order: Order, notify_url: str, return_url: str) -> str | 
 def _payable_check(order: Order) -> None:
     if states.can(states.PAY, order):
         return
+    if states.waits_for_buyer(states.PAY, order):
+        order_move_check(order, states.PAY)  # raises: the buyer has to confirm it first
     raise ApplicationError(
         MSG_NOT_PAYABLE % {"number": order.number, "state": order.get_state_display()}
     )

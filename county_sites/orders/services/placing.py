@@ -145,8 +145,9 @@ def order_place(
 
     `lines` are (listing or listing id, quantity) pairs. The same (buyer, idempotency_key)
     again returns the order made the first time, whatever the lines say, and changes nothing.
-    `entered_by` is the clerk typing it in for the buyer (None: the buyer themselves). The
-    returned order has `was_placed` True only for the call that created it.
+    `entered_by` is the clerk typing it in for the buyer (None: the buyer themselves); such an
+    order waits for order_buyer_confirm before it can be paid or handled. The returned order
+    has `was_placed` True only for the call that created it.
     """
     key = (idempotency_key or "").strip()
     if not key or len(key) > 64:
@@ -269,7 +270,9 @@ def _sms_order_placed(order: Order) -> None:
 
 @transaction.atomic
 def order_buyer_confirm(*, order: Order, buyer) -> Order:
-    """The buyer confirms an order a clerk entered for them (once; later calls change nothing)."""
+    """The buyer confirms an order a clerk entered for them (once; later calls change nothing).
+    Only the buyer: until then the order cannot be paid, prepared or handed over
+    (county_sites.orders.states.waits_for_buyer)."""
     order = order_lock(order)
     if order.buyer_id != buyer.pk:
         raise ApplicationError(MSG_NOT_YOUR_ORDER)
