@@ -1,7 +1,9 @@
-"""SANDBOX BANK: the merchant API (create, query, close, refund), signed both ways.
+"""SANDBOX BANK: the merchant API (create, query, close, refund), signed both ways, and the
+merchant onboarding.
 
 The HTTP view (sandbox_bank.views.api) and the in-process transport used in tests call the
-same `api_call`, so the signature checks run either way.
+same `api_call`, so the signature checks run either way. This module is what a county sees of
+the bank (county_sites.payments.bank): never the bank's models or services.
 """
 
 import time
@@ -12,6 +14,13 @@ from sandbox_bank import services, signing
 from sandbox_bank.models import SandboxMerchant
 
 MAX_CLOCK_SKEW_SECONDS = 300
+
+
+def merchant_onboard(*, county_id: int, name: str) -> dict:
+    """The county's merchant id and signing secret, issued on first use (the same again later):
+    what a real bank hands over on paper when it opens a merchant account."""
+    merchant = services.merchant_open(county_id=county_id, name=name)
+    return {"merchant_id": merchant.merchant_id, "secret": merchant.secret}
 
 
 def _trade_fields(trade) -> dict:

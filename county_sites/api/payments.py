@@ -1,6 +1,6 @@
 """Payment of the resident's own order: GET /orders/{number}/payment/ (status) and
 POST /orders/{number}/pay/ (where to send the buyer: the bank's pay page), through
-county_sites.payments.services as the order page's pay button does."""
+county_sites.orders.services as the order page's pay button does."""
 
 from django.urls import reverse
 from ninja import Router
@@ -10,8 +10,8 @@ from county_sites.api.orders import own_order
 from county_sites.api.schemas.common import RESIDENT_ERRORS, ErrorOut
 from county_sites.api.schemas.payments import PaymentStatus, PaymentStatusOut, PayOut
 from county_sites.api.selectors import payment_for_order
+from county_sites.orders.services import order_pay_start, order_payment_reconcile
 from county_sites.payments.providers import provider_get
-from county_sites.payments.services import payment_reconcile, payment_start
 
 router = Router(tags=["payments"], auth=resident_auth)
 
@@ -23,7 +23,7 @@ def payment_status(request, number: str, refresh: bool = False):
     its notify has not arrived yet."""
     order = own_order(request, number)
     if refresh and order.is_online:
-        payment_reconcile(order_id=order.pk)
+        order_payment_reconcile(order_id=order.pk)
         order = own_order(request, number)
     payment = payment_for_order(order=order)
     if order.is_online:
@@ -40,7 +40,7 @@ def pay(request, number: str):
     """The bank's pay page for an unpaid online order (null for cash on pickup). Starting
     again reuses the same bank transaction."""
     order = own_order(request, number)
-    url = payment_start(
+    url = order_pay_start(
         order=order,
         notify_url=request.build_absolute_uri(reverse("payments:notify_bank_gateway")),
         return_url=request.build_absolute_uri(reverse("payments:return", args=[order.number])),

@@ -9,6 +9,10 @@ from core.money import yuan
 from county_sites.orders.models import Cart, CartLine, DeliveryZone, Order, OrderLine
 from farmers.models import Listing, Seller
 
+# The session key of an anonymous visitor's cart: {listing id: quantity}, merged into their cart
+# when they sign in (county_sites.orders.signals.cart_merge_on_login).
+SESSION_CART = "orders_cart"
+
 
 def cart_lines_for_user(*, user) -> list[CartLine]:
     """The user's cart lines with their listings, oldest first."""
@@ -61,10 +65,6 @@ def order_get_for_buyer(*, buyer, number: str) -> Order | None:
         .prefetch_related("events", "refund_requests")
         .first()
     )
-
-
-def order_get_by_number(*, number: str) -> Order | None:
-    return _with_details(Order.objects.filter(number=number)).first()
 
 
 def order_list_for_seller(*, seller: Seller) -> QuerySet[Order]:

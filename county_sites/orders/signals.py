@@ -3,7 +3,10 @@
 from django.db import connection
 from django_tenants.utils import get_public_schema_name
 
-SESSION_CART = "orders_cart"
+from county_sites.orders.selectors import SESSION_CART
+from county_sites.orders.services import cart_merge
+
+__all__ = ["SESSION_CART", "cart_merge_on_login"]
 
 
 def cart_merge_on_login(sender, request, user, **kwargs):
@@ -12,7 +15,5 @@ def cart_merge_on_login(sender, request, user, **kwargs):
     session_lines = request.session.get(SESSION_CART)
     if not session_lines:
         return
-    from county_sites.orders.services import cart_merge
-
     cart_merge(user=user, session_lines=session_lines)
     request.session.pop(SESSION_CART, None)

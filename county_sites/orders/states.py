@@ -9,6 +9,10 @@
 
 Cash-on-pickup orders are never "paid": the money is taken at the service point and booked
 in the ledger when the parcel is collected.
+
+An order a clerk entered on the buyer's behalf (Order.entered_by) waits for the buyer's
+confirmation (Order.buyer_confirmed_at) before the money, the preparation, the service point
+or the hand-over: until then those moves are refused; cancelling stays open.
 """
 
 from county_sites.orders.models import Order
@@ -48,8 +52,29 @@ TARGET: dict[str, str] = {
 }
 
 
+# Moves an order entered for the buyer cannot make before the buyer has confirmed it.
+NEED_BUYER_CONFIRMATION: frozenset[str] = frozenset({PAY, PREPARE, ARRIVE, COLLECT, DELIVER})
+
+
+def awaits_buyer(order: Order) -> bool:
+    """Entered by a clerk on the buyer's behalf and not confirmed by the buyer yet."""
+    return order.entered_by_id is not None and order.buyer_confirmed_at is None
+
+
+def waits_for_buyer(move: str, order: Order) -> bool:
+    """Whether `move` is refused only because the buyer has not confirmed the order yet."""
+    return move in NEED_BUYER_CONFIRMATION and awaits_buyer(order) and _state_allows(move, order)
+
+
 def can(move: str, order: Order) -> bool:
-    """Whether `move` is allowed from the order's state, counting its fulfilment and payment."""
+    """Whether `move` is allowed now: from the order's state, counting its fulfilment and
+    payment, and the buyer's confirmation of an order entered for them."""
+    if move in NEED_BUYER_CONFIRMATION and awaits_buyer(order):
+        return False
+    return _state_allows(move, order)
+
+
+def _state_allows(move: str, order: Order) -> bool:
     if order.state not in TRANSITIONS[move]:
         return False
     online = order.payment_method == Order.PaymentMethod.BANK_GATEWAY

@@ -4,7 +4,7 @@ from celery import shared_task
 from django.db import connection
 
 from core.county_tasks import counties_fan_out, schema_check
-from county_sites.orders.services import orders_cancel_expired as cancel_expired
+from county_sites.orders import services
 from hub.models import County
 
 
@@ -18,7 +18,7 @@ def orders_cancel_expired(county_id: int) -> list[str]:
         running=connection.schema_name,
         expected=county.schema_name,
     )
-    return cancel_expired()
+    return services.orders_cancel_expired()
 
 
 @shared_task

@@ -10,7 +10,6 @@ urlpatterns = [
     path("cart/remove/", views.cart_remove, name="cart_remove"),
     path("checkout/", views.checkout, name="checkout"),
     path("orders/", views.order_list, name="list"),
-    path("orders/seller/", views.seller_orders, name="seller_orders"),
     path("orders/<str:number>/", views.order_detail, name="detail"),
     path("orders/<str:number>/cancel/", views.order_cancel_view, name="cancel"),
     path("orders/<str:number>/refund/", views.refund_request_view, name="refund"),

@@ -1,5 +1,5 @@
 """Resident pages on a county host: cart, checkout, order history and tracking, cancel and
-refund requests; and the seller's view of orders for their items. Views only parse the
+refund requests (a seller's orders are farmers' /seller/orders/). Views only parse the
 request and call services/selectors; refusals come back as 400 with the service's message."""
 
 import uuid
@@ -14,12 +14,12 @@ from core.errors import ApplicationError
 from core.money import yuan
 from county_sites.orders.models import Order
 from county_sites.orders.selectors import (
+    SESSION_CART,
     cart_lines_for_user,
     delivery_zones_active,
     listings_for_session_cart,
     order_get_for_buyer,
     order_list_for_buyer,
-    order_list_for_seller,
 )
 from county_sites.orders.services import (
     cart_clear,
@@ -27,11 +27,10 @@ from county_sites.orders.services import (
     cart_line_remove,
     cart_line_set,
     order_cancel,
+    order_pay_start,
     order_place,
     refund_request_create,
 )
-from county_sites.orders.signals import SESSION_CART
-from county_sites.payments.services import payment_start
 from service_points.selectors import service_point_list_open
 
 # Residents sign in by SMS at /account/login/ (accounts), then come back here.
@@ -137,7 +136,7 @@ def checkout(request):
     detail = reverse("orders:detail", args=[order.number])
     if order.is_online and order.state == Order.State.PLACED:
         try:
-            url = payment_start(
+            url = order_pay_start(
                 order=order,
                 notify_url=request.build_absolute_uri(reverse("payments:notify_bank_gateway")),
                 return_url=request.build_absolute_uri(
@@ -217,17 +216,4 @@ def refund_request_view(request, number: str):
             return HttpResponseRedirect(reverse("orders:detail", args=[number]), status=303)
     return render(
         request, "orders/refund_request.html", {"order": order, "error": error}, status=status
-    )
-
-
-@login_required
-def seller_orders(request):
-    """Orders containing the signed-in seller's items, showing only their own lines."""
-    seller = getattr(request.user, "seller", None)
-    if seller is None:
-        raise Http404
-    return render(
-        request,
-        "orders/seller_orders.html",
-        {"seller": seller, "orders": order_list_for_seller(seller=seller)},
     )

@@ -1,18 +1,31 @@
-"""The county Wagtail admin: delivery zones (配送区域), orders (订单, read-only list with
-filters, plus a page to move an order along) and refund requests (退款申请), and the ledger's
-daily report (账本日报). Views parse the request and call services, which check the operator."""
+"""The county Wagtail admin: delivery zones (配送区域), orders (订单) and refund requests
+(退款申请), and the ledger's daily report (账本日报). Views parse the request and call
+services, which check the operator.
 
+Orders and refund requests are inspect-only here: their list and inspect pages link to the
+page that moves an order along (order_act) or decides a refund (refund_decide), and those call
+county_sites.orders.services. No generic add, edit or delete view writes them, whatever
+permissions a user holds: a state written directly would skip the events, the ledger and the
+stock release.
+"""
+
+from django.contrib.admin.utils import quote
+from django.contrib.auth import get_user_model
 from django.http import Http404, HttpResponseRedirect
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin import messages
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.views.generic import models as generic
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.admin.widgets import HeaderButton, ListingButton
+from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.permissions import register_permission_policy
 
 from core.admin_forms import SavedByServiceMixin, changed_values
 from core.errors import ApplicationError
@@ -22,6 +35,24 @@ from county_sites.orders import services
 from county_sites.orders.models import DeliveryZone, Order, RefundRequest
 
 REPORT_DAYS = 31
+
+
+class InspectOnlyPermissionPolicy(ModelPermissionPolicy):
+    """ "view" as the user's permissions say; "add", "change" and "delete" for nobody, not even
+    a superuser or an operator given change_order by hand."""
+
+    def user_has_permission(self, user, action):
+        return action == "view" and super().user_has_permission(user, action)
+
+    def users_with_any_permission(self, actions):
+        if "view" not in actions:
+            return get_user_model().objects.none()
+        return super().users_with_any_permission(["view"])
+
+
+# Registered before any view asks for these models' policy (Wagtail 8's policy registry).
+register_permission_policy(Order, InspectOnlyPermissionPolicy(Order))
+register_permission_policy(RefundRequest, InspectOnlyPermissionPolicy(RefundRequest))
 
 
 class DeliveryZoneCreateView(SavedByServiceMixin, generic.CreateView):
@@ -69,8 +100,79 @@ class DeliveryZoneViewSet(ModelViewSet):
     form_fields = ["name", "description", "fee_fen", "is_active", "sort_order"]
 
 
-class OrderViewSet(ModelViewSet):
-    """Read-only for operators (they hold view_order only): moves go through the act page."""
+class InspectOnlyEditView(generic.EditView):
+    """The edit URL of an inspect-only model: sends to the inspect page, shows no form and
+    saves nothing, even if the permission policy were swapped for one that allows "change"."""
+
+    def dispatch(self, request, *args, **kwargs):
+        return redirect(reverse(self.inspect_url_name, args=(quote(self.kwargs["pk"]),)))
+
+
+class MoveLinkIndexView(generic.IndexView):
+    """A list whose rows link to the page that moves each one along (`move_url_name`)."""
+
+    move_url_name = None
+    move_label = ""
+
+    def get_list_buttons(self, instance):
+        buttons = super().get_list_buttons(instance)
+        buttons.insert(
+            0,
+            ListingButton(
+                self.move_label,
+                url=reverse(self.move_url_name, args=(quote(instance.pk),)),
+                icon_name="tasks",
+                priority=1,
+            ),
+        )
+        return buttons
+
+
+class MoveLinkInspectView(generic.InspectView):
+    """An inspect page with a header button to the page that moves the object along."""
+
+    move_url_name = None
+    move_label = ""
+
+    @cached_property
+    def header_buttons(self):
+        return [
+            *super().header_buttons,
+            HeaderButton(
+                self.move_label,
+                url=reverse(self.move_url_name, args=(quote(self.object.pk),)),
+                icon_name="tasks",
+            ),
+        ]
+
+
+class InspectOnlyViewSet(ModelViewSet):
+    """List and inspect pages only, each linking to `move_url_name`, the page that changes the
+    object through its services."""
+
+    move_url_name = None
+    move_label = ""
+    add_to_admin_menu = True
+    copy_view_enabled = False
+    inspect_view_enabled = True
+    index_view_class = MoveLinkIndexView
+    inspect_view_class = MoveLinkInspectView
+    edit_view_class = InspectOnlyEditView
+    form_fields = []  # nothing is edited here (Wagtail still builds its unused forms)
+
+    def get_index_view_kwargs(self, **kwargs):
+        return super().get_index_view_kwargs(
+            move_url_name=self.move_url_name, move_label=self.move_label, **kwargs
+        )
+
+    def get_inspect_view_kwargs(self, **kwargs):
+        return super().get_inspect_view_kwargs(
+            move_url_name=self.move_url_name, move_label=self.move_label, **kwargs
+        )
+
+
+class OrderViewSet(InspectOnlyViewSet):
+    """Read in the admin; moved on only on the act page (order_act)."""
 
     model = Order
     # The resident pages own the "orders" URL namespace; the admin list keeps /admin/orders/.
@@ -79,13 +181,11 @@ class OrderViewSet(ModelViewSet):
     icon = "list-ul"
     menu_label = _("订单")
     menu_order = 330
-    add_to_admin_menu = True
-    copy_view_enabled = False
-    inspect_view_enabled = True
+    move_url_name = "orders_act"
+    move_label = _("处理订单")
     list_display = ["number", "state", "fulfilment", "payment_method", "total_yuan", "placed_at"]
     list_filter = ["state", "fulfilment", "payment_method"]
     search_fields = ["number", "pickup_code", "contact_mobile"]
-    form_fields = ["state"]
     inspect_view_fields = [
         "number", "buyer", "entered_by", "buyer_confirmed_at", "state", "fulfilment",
         "service_point", "pickup_code", "delivery_zone", "delivery_address", "payment_method",
@@ -93,17 +193,17 @@ class OrderViewSet(ModelViewSet):
     ]  # fmt: skip
 
 
-class RefundRequestViewSet(ModelViewSet):
+class RefundRequestViewSet(InspectOnlyViewSet):
+    """Read in the admin; decided only on the decide page (refund_decide)."""
+
     model = RefundRequest
     icon = "undo"
     menu_label = _("退款申请")
     menu_order = 340
-    add_to_admin_menu = True
-    copy_view_enabled = False
-    inspect_view_enabled = True
+    move_url_name = "refunds_decide"
+    move_label = _("处理退款申请")
     list_display = ["order", "state", "amount_yuan", "requested_at"]
     list_filter = ["state"]
-    form_fields = ["reason"]
 
 
 @hooks.register("register_admin_viewset")
@@ -128,9 +228,11 @@ def _operator_only(request):
 
 
 def order_act(request, pk: int):
-    """One order with its lines and the moves an operator can make on it."""
+    """One order with its lines and the moves an operator can make on it. A refused move shows
+    the page again with the service's reason, as a 400 (nothing changed)."""
     _operator_only(request)
     order = get_object_or_404(Order.objects.select_related("service_point", "delivery_zone"), pk=pk)
+    status = 200
     if request.method == "POST":
         move = request.POST.get("move", "")
         try:
@@ -148,9 +250,10 @@ def order_act(request, pk: int):
                 raise Http404
         except ApplicationError as error:
             messages.error(request, str(error.message))
+            status = 400
         else:
             messages.success(request, _("订单已更新。"))
-        return HttpResponseRedirect(reverse("orders_act", args=[pk]))
+            return HttpResponseRedirect(reverse("orders_act", args=[pk]))
     return TemplateResponse(
         request,
         "orders/admin/order_act.html",
@@ -159,12 +262,16 @@ def order_act(request, pk: int):
             "lines": order.lines.all(),
             "events": order.events.select_related("actor"),
         },
+        status=status,
     )
 
 
 def refund_decide(request, pk: int):
+    """One refund request with its photos and the decision; a refusal of the decision shows
+    the page again with the service's reason, as a 400 (nothing changed)."""
     _operator_only(request)
     refund_request = get_object_or_404(RefundRequest.objects.select_related("order"), pk=pk)
+    status = 200
     if request.method == "POST":
         try:
             if request.POST.get("decision") == "approve":
@@ -177,13 +284,15 @@ def refund_decide(request, pk: int):
                 )
         except ApplicationError as error:
             messages.error(request, str(error.message))
+            status = 400
         else:
             messages.success(request, _("退款申请已处理。"))
-        return HttpResponseRedirect(reverse("refunds_decide", args=[pk]))
+            return HttpResponseRedirect(reverse("refunds_decide", args=[pk]))
     return TemplateResponse(
         request,
         "orders/admin/refund_decide.html",
         {"request_obj": refund_request, "photos": refund_request.photos.all()},
+        status=status,
     )
 
 

@@ -3,6 +3,13 @@
 Transport "http" posts signed forms to FENGSHOU_BANK_BASE_URL/sandbox-bank/api/<op>/, as with a
 real bank; "inprocess" (tests) calls the sandbox bank's API function directly. Either way the
 request and the response are signed and checked.
+
+The sandbox bank stands in for the bank's gateway, so payments talks to it the way it would talk
+to a real bank: through its API (sandbox_bank.api: the same `api_call` its HTTP endpoint runs,
+and the merchant onboarding a real bank does on paper) and a plain form POST
+(sandbox_bank.http). Never its models or services: swapping in a real bank then replaces these
+two imports and nothing else. sandbox_bank sits below payments and never imports it, so the
+imports are at the top, where the layering contract sees them.
 """
 
 import json
@@ -12,6 +19,8 @@ import time
 from django.conf import settings
 
 from county_sites.payments import signing
+from sandbox_bank.api import api_call
+from sandbox_bank.http import http_post_form
 
 
 class BankError(Exception):
@@ -46,11 +55,7 @@ class BankClient:
 
     def _send(self, operation: str, params: dict) -> tuple[int, dict]:
         if settings.FENGSHOU_BANK_TRANSPORT == "inprocess":
-            from sandbox_bank.api import api_call
-
             return api_call(operation, params)
-        from sandbox_bank.http import http_post_form
-
         url = f"{settings.FENGSHOU_BANK_BASE_URL.rstrip('/')}/sandbox-bank/api/{operation}/"
         try:
             status, raw = http_post_form(

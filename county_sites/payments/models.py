@@ -13,9 +13,10 @@ class PaymentSettings(models.Model):
     """The county's merchant account at the bank gateway: the merchant id and the shared
     secret that signs every message between the bank and this county.
 
-    One row per county schema. With the sandbox bank it is opened automatically the first time
-    an online payment starts (county_sites.payments.services.payment_settings_get); with a real
-    bank an operator would enter the values the bank issued.
+    One row per county schema, read by county_sites.payments.selectors.payment_settings_get.
+    With the sandbox bank it is opened the first time an online payment starts
+    (county_sites.payments.services.payment_settings_ensure); with a real bank an operator
+    would enter the values the bank issued.
     """
 
     merchant_id = models.CharField(_("商户号"), max_length=32, unique=True)

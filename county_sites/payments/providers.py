@@ -1,15 +1,22 @@
 """Payment providers: how an order's money is taken, checked and given back.
 
     start(order, notify_url=, return_url=) -> URL to send the buyer to, or None
-    handle_notify(data) -> the order the notify paid (raises NotifyRejectedError)
     query(order) -> QueryResult: what the provider says about the order's money
     close(order) -> make an unpaid order unpayable (raises BankError if it was paid)
     refund(order, refund_request) -> the provider's refund reference
 
 `provider_get(name)` returns the provider registered under an Order.PaymentMethod value.
+The bank's notify is checked by county_sites.payments.services (payment_notify_verify).
 """
 
 from dataclasses import dataclass
+
+from county_sites.payments.bank import BankClient, BankError
+from county_sites.payments.selectors import payment_settings_get
+
+# The code of the BankError a bank provider raises while the county has no merchant account
+# (county_sites.payments.services.payment_settings_ensure opens it when a payment starts).
+NO_MERCHANT = "NO_MERCHANT"
 
 
 @dataclass(frozen=True)
@@ -26,9 +33,6 @@ class PaymentProvider:
     def start(self, order, *, notify_url: str, return_url: str) -> str | None:
         raise NotImplementedError
 
-    def handle_notify(self, data: dict):
-        raise NotImplementedError
-
     def query(self, order) -> QueryResult:
         raise NotImplementedError
 
@@ -41,16 +45,14 @@ class PaymentProvider:
 
 class CashOnPickupProvider(PaymentProvider):
     """Cash at the service point: nothing to redirect to, nothing to be notified of. The money
-    is booked when the clerk hands the parcel over (orders.services.order_collect) and a refund
-    is cash from the till (booked in the ledger by orders.services.refund_approve)."""
+    is booked when the clerk hands the parcel over (county_sites.orders.services.order_collect)
+    and a refund is cash from the till (booked in the ledger by
+    county_sites.orders.services.refund_approve)."""
 
     name = "cash_on_pickup"
 
     def start(self, order, *, notify_url: str, return_url: str) -> None:
         return None
-
-    def handle_notify(self, data: dict):
-        raise NotImplementedError("cash has no notify")
 
     def query(self, order) -> QueryResult:
         return QueryResult(paid=order.completed_at is not None, amount_fen=order.total_fen)
@@ -67,11 +69,10 @@ class BankGatewayProvider(PaymentProvider):
 
     name = "bank_gateway"
 
-    def _client(self):
-        from county_sites.payments.bank import BankClient
-        from county_sites.payments.services import payment_settings_get
-
+    def _client(self) -> BankClient:
         account = payment_settings_get()
+        if account is None:
+            raise BankError(NO_MERCHANT)
         return BankClient(merchant_id=account.merchant_id, secret=account.secret)
 
     def start(self, order, *, notify_url: str, return_url: str) -> str:
@@ -85,14 +86,7 @@ class BankGatewayProvider(PaymentProvider):
         )
         return body["pay_url"]
 
-    def handle_notify(self, data: dict):
-        from county_sites.payments.services import payment_notify_handle
-
-        return payment_notify_handle(data=data)
-
     def query(self, order) -> QueryResult:
-        from county_sites.payments.bank import BankError
-
         try:
             body = self._client().call("query", out_trade_no=order.number)
         except BankError as error:

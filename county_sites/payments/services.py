@@ -1,5 +1,10 @@
 """Writes for payments; run inside the county's schema.
 
+Payments sits below orders: these services take the order they are given (its number, total
+and payment method), record what the provider did with its money, and return what happened.
+They never move an order on; county_sites.orders.services does, with what they return (the
+order paid once the bank's notify is verified or the bank says it was paid).
+
 The bank's notify is trusted only when every check passes: known merchant id, valid
 HMAC-SHA256 signature with this county's secret, fresh timestamp, unseen nonce, existing order,
 amount equal to the order's total, status SUCCESS. Anything else raises NotifyRejectedError
@@ -9,6 +14,7 @@ notify for an order already paid changes nothing either (no second ledger entry)
 
 import logging
 import time
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
@@ -16,11 +22,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.errors import ApplicationError
-from county_sites.orders.models import Order
 from county_sites.payments import signing
 from county_sites.payments.bank import BankError
 from county_sites.payments.models import NotifyNonce, Payment, PaymentSettings, Refund
-from county_sites.payments.providers import provider_get
+from county_sites.payments.providers import QueryResult, provider_get
+from county_sites.payments.selectors import payment_settings_get
+from sandbox_bank.api import merchant_onboard
 
 logger = logging.getLogger(__name__)
 
@@ -52,36 +59,54 @@ class NotifyRejectedError(ApplicationError):
         self.status = status
 
 
-def payment_settings_get() -> PaymentSettings:
-    """The county's merchant account; with the sandbox bank, opened on first use."""
-    account = PaymentSettings.objects.first()
+@dataclass(frozen=True)
+class BankNotify:
+    """A notify whose merchant id, signature, timestamp and status have been checked."""
+
+    order_number: str
+    trade_no: str
+    amount_fen: str
+    nonce: str
+
+
+# ------------------------------------------------------------------------------
+# The merchant account
+# ------------------------------------------------------------------------------
+def payment_settings_ensure(*, county) -> PaymentSettings:
+    """The county's merchant account, opened at the sandbox bank if it has none yet (the
+    first online payment of the county); safe to call again."""
+    account = payment_settings_get()
     if account is not None:
         return account
-    from sandbox_bank.services import merchant_open
-
-    county = connection.tenant
-    merchant = merchant_open(county_id=county.pk, name=county.name)
+    merchant = merchant_onboard(county_id=county.pk, name=county.name)
     account, _created = PaymentSettings.objects.get_or_create(
-        merchant_id=merchant.merchant_id, defaults={"secret": merchant.secret}
+        merchant_id=merchant["merchant_id"], defaults={"secret": merchant["secret"]}
     )
     return account
 
 
-def payment_start(*, order: Order, notify_url: str, return_url: str) -> str | None:
-    """Where to send the buyer to pay `order` (None for cash). Starting twice reuses the same
-    bank transaction (the bank keys it by order number)."""
+# ------------------------------------------------------------------------------
+# Starting a payment
+# ------------------------------------------------------------------------------
+def payment_open(*, order) -> Payment:
+    """The order's Payment, opened (pending) the first time. Call inside the transaction that
+    locked the order and decided it may be paid (county_sites.orders.services.order_pay_start)."""
+    payment, _created = Payment.objects.get_or_create(
+        order=order,
+        defaults={
+            "provider": provider_get(order.payment_method).name,
+            "amount_fen": order.total_fen,
+        },
+    )
+    return payment
+
+
+def payment_pay_url(*, order, notify_url: str, return_url: str) -> str | None:
+    """Where the provider wants the buyer sent to pay the order's opened Payment (None for
+    cash). Asking twice reuses the same bank transaction (the bank keys it by order number)."""
     provider = provider_get(order.payment_method)
-    if not order.is_online:
-        return None
-    with transaction.atomic():
-        order = Order.objects.select_for_update().get(pk=order.pk)
-        if order.state != Order.State.PLACED:
-            raise ApplicationError(
-                MSG_NOT_PAYABLE % {"number": order.number, "state": order.get_state_display()}
-            )
-        Payment.objects.get_or_create(
-            order=order, defaults={"provider": provider.name, "amount_fen": order.total_fen}
-        )
+    if order.is_online:
+        payment_settings_ensure(county=connection.tenant)
     try:
         return provider.start(order, notify_url=notify_url, return_url=return_url)
     except BankError as error:
@@ -89,29 +114,31 @@ def payment_start(*, order: Order, notify_url: str, return_url: str) -> str | No
         raise ApplicationError(MSG_BANK_UNAVAILABLE) from error
 
 
-def _apply_paid(*, order: Order, trade_no: str) -> Order:
-    """Record the bank's confirmed payment of a locked order: Payment row, order paid, ledger.
-    A payment already recorded changes nothing."""
-    from county_sites.orders.services import order_mark_paid
-
+# ------------------------------------------------------------------------------
+# The bank says it was paid: notify and query
+# ------------------------------------------------------------------------------
+def payment_succeeded_record(*, order, trade_no: str) -> bool:
+    """Record the bank's confirmed payment of a locked order on its Payment. True if recorded
+    now; False if it already was (the order was marked paid then)."""
     payment, _created = Payment.objects.select_for_update().get_or_create(
         order=order, defaults={"provider": order.payment_method, "amount_fen": order.total_fen}
     )
     if payment.state == Payment.State.SUCCEEDED:
-        return order
+        return False
     payment.state = Payment.State.SUCCEEDED
     payment.bank_trade_no = trade_no
     payment.succeeded_at = timezone.now()
     payment.save()
-    return order_mark_paid(order=order)
+    return True
 
 
-def payment_notify_handle(*, data: dict) -> Order:
-    """Apply a bank notify, or raise NotifyRejectedError having changed nothing."""
+def payment_notify_verify(*, data: dict) -> BankNotify:
+    """Check a bank notify on its own (every field, this county's merchant id, the signature,
+    a fresh timestamp, status SUCCESS), or raise NotifyRejectedError. Writes nothing."""
     data = {name: str(value) for name, value in data.items()}
     if any(not data.get(name) for name in NOTIFY_FIELDS):
         raise NotifyRejectedError(MSG_NOTIFY_MALFORMED, status=400)
-    account = PaymentSettings.objects.first()
+    account = payment_settings_get()
     if account is None or data["merchant_id"] != account.merchant_id:
         raise NotifyRejectedError(MSG_NOTIFY_MERCHANT, status=403)
     if not signing.verify(data, account.secret):
@@ -124,69 +151,51 @@ def payment_notify_handle(*, data: dict) -> Order:
         raise NotifyRejectedError(MSG_NOTIFY_STALE, status=400)
     if data["trade_status"] != "SUCCESS":
         raise NotifyRejectedError(MSG_NOTIFY_STATUS, status=400)
-
-    with transaction.atomic():
-        if NotifyNonce.objects.filter(nonce=data["nonce"]).exists():
-            raise NotifyRejectedError(MSG_NOTIFY_REPLAY, status=409)
-        order = Order.objects.select_for_update().filter(number=data["out_trade_no"]).first()
-        if order is None or not order.is_online:
-            raise NotifyRejectedError(MSG_NOTIFY_ORDER_UNKNOWN, status=404)
-        if data["amount_fen"] != str(order.total_fen):
-            raise NotifyRejectedError(MSG_NOTIFY_AMOUNT, status=400)
-        try:
-            with transaction.atomic():
-                NotifyNonce.objects.create(nonce=data["nonce"], order_number=order.number)
-        except IntegrityError:
-            raise NotifyRejectedError(MSG_NOTIFY_REPLAY, status=409) from None
-        try:
-            return _apply_paid(order=order, trade_no=data["trade_no"])
-        except ApplicationError as refusal:
-            # e.g. cancelled before the money arrived: left to an operator, nothing booked.
-            logger.error("notify for %s refused: %s", order.number, refusal)
-            raise NotifyRejectedError(MSG_NOTIFY_ORDER_STATE, status=409) from refusal
+    return BankNotify(
+        order_number=data["out_trade_no"],
+        trade_no=data["trade_no"],
+        amount_fen=data["amount_fen"],
+        nonce=data["nonce"],
+    )
 
 
-def payment_reconcile(*, order_id: int) -> bool:
-    """Ask the provider about an unpaid online order and apply a confirmed payment (what a
-    lost notify would have done). True if the order became paid."""
-    order = Order.objects.get(pk=order_id)
-    if order.state != Order.State.PLACED or not order.is_online:
-        return False
-    if not Payment.objects.filter(order=order).exists():
-        return False  # never sent to the bank
+def payment_notify_record(*, notify: BankNotify, order) -> bool:
+    """Accept a verified notify for `order` (the order its number names, locked by the
+    caller's transaction; None if there is none): refuse a replayed nonce, an unknown or cash
+    order and an amount other than the order's total (NotifyRejectedError), else keep the
+    nonce and record the payment. True if the payment is recorded now: the caller then marks
+    the order paid, in the same transaction."""
+    if NotifyNonce.objects.filter(nonce=notify.nonce).exists():
+        raise NotifyRejectedError(MSG_NOTIFY_REPLAY, status=409)
+    if order is None or not order.is_online:
+        raise NotifyRejectedError(MSG_NOTIFY_ORDER_UNKNOWN, status=404)
+    if notify.amount_fen != str(order.total_fen):
+        raise NotifyRejectedError(MSG_NOTIFY_AMOUNT, status=400)
     try:
-        result = provider_get(order.payment_method).query(order)
+        with transaction.atomic():
+            NotifyNonce.objects.create(nonce=notify.nonce, order_number=order.number)
+    except IntegrityError:
+        raise NotifyRejectedError(MSG_NOTIFY_REPLAY, status=409) from None
+    return payment_succeeded_record(order=order, trade_no=notify.trade_no)
+
+
+def payment_query(*, order) -> QueryResult | None:
+    """What the provider says about an online order's money (what a lost notify would have
+    said); None if the order was never sent to it or the bank could not be asked (logged).
+    Writes nothing."""
+    if not Payment.objects.filter(order=order).exists():
+        return None  # never sent to the bank
+    try:
+        return provider_get(order.payment_method).query(order)
     except BankError as error:
         logger.warning("bank query failed for %s: %s", order.number, error.code)
-        return False
-    if not result.paid:
-        return False
-    with transaction.atomic():
-        order = Order.objects.select_for_update().get(pk=order_id)
-        if order.state != Order.State.PLACED:
-            return False
-        if result.amount_fen != order.total_fen:
-            logger.error("bank amount %s != order %s total", result.amount_fen, order.number)
-            return False
-        _apply_paid(order=order, trade_no=result.trade_no)
-    return True
+        return None
 
 
-def payments_reconcile_pending() -> list[str]:
-    """Reconcile every online order still waiting for its money; the numbers now paid."""
-    paid = []
-    pending = Order.objects.filter(
-        state=Order.State.PLACED,
-        payment_method=Order.PaymentMethod.BANK_GATEWAY,
-        payment__isnull=False,
-    ).values_list("pk", "number")
-    for order_id, number in pending:
-        if payment_reconcile(order_id=order_id):
-            paid.append(number)
-    return paid
-
-
-def payment_close(*, order: Order) -> None:
+# ------------------------------------------------------------------------------
+# Closing and refunding
+# ------------------------------------------------------------------------------
+def payment_close(*, order) -> None:
     """Make an unpaid online order unpayable at the bank before it is cancelled. Refuses if
     the bank has the money (the order is then paid, by notify or reconciliation)."""
     payment = Payment.objects.filter(order=order).first()
@@ -202,7 +211,7 @@ def payment_close(*, order: Order) -> None:
     payment.save(update_fields=["state"])
 
 
-def refund_execute(*, order: Order, refund_request) -> Refund:
+def refund_execute(*, order, refund_request) -> Refund:
     """Give the refund's money back through the order's provider and record it."""
     provider = provider_get(order.payment_method)
     try:

@@ -1,10 +1,11 @@
-"""Celery tasks of payments: reconciliation with the bank, per county."""
+"""Celery tasks of payments: reconciliation with the bank, per county. Marking the orders the
+bank says were paid is county_sites.orders.services.orders_reconcile_pending's."""
 
 from celery import shared_task
 from django.db import connection
 
 from core.county_tasks import counties_fan_out, schema_check
-from county_sites.payments.services import payments_reconcile_pending
+from county_sites.orders.services import orders_reconcile_pending
 from hub.models import County
 
 
@@ -17,7 +18,7 @@ def payments_reconcile(county_id: int) -> list[str]:
         running=connection.schema_name,
         expected=county.schema_name,
     )
-    return payments_reconcile_pending()
+    return orders_reconcile_pending()
 
 
 @shared_task

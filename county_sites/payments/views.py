@@ -1,4 +1,7 @@
-"""Payment endpoints on a county host: start paying, come back from the bank, bank notify."""
+"""Payment endpoints on a county host: start paying, come back from the bank, bank notify.
+
+The order is moved on by county_sites.orders.services (order_pay_start, order_payment_reconcile,
+order_payment_notify), which use county_sites.payments.services for the bank's part."""
 
 from django.contrib.auth.decorators import login_required as _login_required
 from django.http import Http404, HttpResponse, HttpResponseRedirect
@@ -8,12 +11,12 @@ from django.views.decorators.http import require_GET, require_POST
 
 from core.errors import ApplicationError
 from county_sites.orders.selectors import order_get_for_buyer
-from county_sites.payments.providers import provider_get
-from county_sites.payments.services import (
-    NotifyRejectedError,
-    payment_reconcile,
-    payment_start,
+from county_sites.orders.services import (
+    order_pay_start,
+    order_payment_notify,
+    order_payment_reconcile,
 )
+from county_sites.payments.services import NotifyRejectedError
 
 # Residents sign in by SMS at /account/login/ (accounts), then come back here.
 login_required = _login_required(login_url=reverse_lazy("accounts:login"))
@@ -28,7 +31,7 @@ def pay(request, number: str):
         raise Http404
     detail = reverse("orders:detail", args=[order.number])
     try:
-        url = payment_start(
+        url = order_pay_start(
             order=order,
             notify_url=request.build_absolute_uri(reverse("payments:notify_bank_gateway")),
             return_url=request.build_absolute_uri(reverse("payments:return", args=[number])),
@@ -45,7 +48,7 @@ def payment_return(request, number: str):
     order = order_get_for_buyer(buyer=request.user, number=number)
     if order is None:
         raise Http404
-    payment_reconcile(order_id=order.pk)
+    order_payment_reconcile(order_id=order.pk)
     return HttpResponseRedirect(reverse("orders:detail", args=[number]), status=303)
 
 
@@ -54,7 +57,7 @@ def payment_return(request, number: str):
 def notify_bank_gateway(request):
     """The bank's asynchronous notify. "success" tells it to stop retrying."""
     try:
-        provider_get("bank_gateway").handle_notify(request.POST.dict())
+        order_payment_notify(data=request.POST.dict())
     except NotifyRejectedError as refusal:
         return HttpResponse(f"fail: {refusal.message}", status=refusal.status)
     return HttpResponse("success", content_type="text/plain")

@@ -1,6 +1,7 @@
 """Payment status and starting a payment through the API, with the sandbox bank in process."""
 
 from county_sites.orders.models import Order
+from county_sites.orders.services import MSG_AWAITING_BUYER
 from county_sites.payments.models import Payment
 from county_sites.payments.services import MSG_NOT_PAYABLE
 from sandbox_bank.models import SandboxTransaction
@@ -76,3 +77,18 @@ def test_paying_a_cancelled_order_is_the_services_refusal(
         "detail": MSG_NOT_PAYABLE % {"number": order.number, "state": "已取消"}, "field": None,
     }  # fmt: skip
     assert not Payment.objects.exists()
+
+
+def test_paying_an_order_the_buyer_has_not_confirmed_is_refused(
+    api_client, buyer, county_operator, tea, point, bank_in_process
+):
+    order = place(buyer, [(tea, 1)], point=point, entered_by=county_operator)
+
+    response = _pay(api_client, order.number)
+
+    assert response.status_code == 400
+    assert response.json() == {
+        "detail": MSG_AWAITING_BUYER % {"number": order.number, "action": "支付"}, "field": "state",
+    }  # fmt: skip
+    assert not Payment.objects.exists()
+    assert not SandboxTransaction.objects.filter(out_trade_no=order.number).exists()

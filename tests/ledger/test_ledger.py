@@ -22,11 +22,11 @@ from tests.fixtures.orders import place
 def mixed_day(buyer, other_buyer, county_operator, tea, shoots, point, zone, bank_in_process):
     """Online pickup, online delivery (fee), cash collected, a refunded online order, a cash
     refund, a cancelled order and an unpaid one."""
-    from county_sites.payments.services import payment_start
+    from county_sites.orders.services import order_pay_start
     from sandbox_bank.services import transaction_pay
 
     def paid(order):
-        payment_start(order=order, notify_url="http://anji.localhost/n/", return_url="http://r/")
+        order_pay_start(order=order, notify_url="http://anji.localhost/n/", return_url="http://r/")
         from sandbox_bank.models import SandboxTransaction
 
         transaction_pay(token=SandboxTransaction.objects.get(out_trade_no=order.number).token)

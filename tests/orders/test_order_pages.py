@@ -1,4 +1,5 @@
-"""Resident and seller pages: checkout by HTTP, history, tracking, and who may see what."""
+"""Resident pages: checkout by HTTP, history, tracking, and who may see what (the seller's
+orders page is tested in test_seller_orders_page.py)."""
 
 import pytest
 from django_tenants.utils import tenant_context
@@ -118,21 +119,3 @@ def test_county_b_order_is_404_on_county_a_and_a_user_is_not_logged_in_on_b(
     b_client.cookies = buyer_client.cookies  # A's session cookie sent to B
     response = b_client.get(f"/orders/{b_order.number}/")
     assert response.status_code == 302  # not logged in on B: sent to B's login
-
-
-def test_seller_sees_only_orders_with_their_items_and_only_their_lines(
-    county_client, buyer, tea, shoots, tea_seller, point
-):
-    both = place(buyer, [(tea, 1), (shoots, 2)], point=point)
-    only_shoots = place(buyer, [(shoots, 1)], point=point)
-    county_client.force_login(tea_seller.user)
-
-    html = county_client.get("/orders/seller/").content.decode()
-
-    assert both.number in html
-    assert only_shoots.number not in html
-    assert "安吉白茶" in html and "鲜竹笋" not in html
-
-
-def test_seller_page_is_404_for_a_non_seller(buyer_client):
-    assert buyer_client.get("/orders/seller/").status_code == 404

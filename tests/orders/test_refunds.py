@@ -16,13 +16,13 @@ from county_sites.orders.services import (
     order_arrive,
     order_collect,
     order_mark_paid,
+    order_pay_start,
     order_prepare,
     refund_approve,
     refund_refuse,
     refund_request_create,
 )
 from county_sites.payments.models import Refund
-from county_sites.payments.services import payment_start
 from sandbox_bank.models import SandboxRefund, SandboxTransaction
 from sandbox_bank.services import transaction_pay
 from tests.fixtures.orders import place
@@ -37,7 +37,7 @@ def _jpeg(name="p.jpg") -> SimpleUploadedFile:
 @pytest.fixture
 def paid_order(buyer, tea, point, bank_in_process):
     order = place(buyer, [(tea, 2)], point=point)
-    payment_start(order=order, notify_url="http://anji.localhost/n/", return_url="http://r/")
+    order_pay_start(order=order, notify_url="http://anji.localhost/n/", return_url="http://r/")
     transaction_pay(token=SandboxTransaction.objects.get(out_trade_no=order.number).token)
     return order_mark_paid(order=order)
 

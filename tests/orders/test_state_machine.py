@@ -18,10 +18,10 @@ from county_sites.orders.services import (
     order_collect,
     order_deliver,
     order_mark_paid,
+    order_pay_start,
     order_prepare,
     orders_cancel_expired,
 )
-from county_sites.payments.services import payment_start
 from tests.fixtures.orders import place
 
 
@@ -156,7 +156,7 @@ def test_unpaid_online_orders_time_out_after_30_minutes_and_release_stock(
     buyer, tea, shoots, point, bank_in_process
 ):
     old = place(buyer, [(tea, 2)], point=point)
-    payment_start(
+    order_pay_start(
         order=old, notify_url="http://anji.localhost/n/", return_url="http://anji.localhost/r/"
     )
     fresh = place(buyer, [(tea, 1)], point=point)

@@ -8,9 +8,9 @@ import pytest
 
 from county_sites.ledger.models import LedgerEntry
 from county_sites.orders.models import Order
+from county_sites.orders.services import order_pay_start, order_payment_reconcile
 from county_sites.payments import signing as county_signing
 from county_sites.payments.models import NotifyNonce, Payment, PaymentSettings
-from county_sites.payments.services import payment_reconcile, payment_start
 from sandbox_bank import signing as bank_signing
 from sandbox_bank.models import SandboxMerchant, SandboxTransaction
 from sandbox_bank.services import notify_payload, transaction_pay
@@ -23,7 +23,7 @@ NOTIFY = "/payments/notify/bank-gateway/"
 def started(buyer, tea, point, bank_in_process):
     """An online order sent to the sandbox bank: (order, pay URL, bank transaction)."""
     order = place(buyer, [(tea, 2)], point=point)
-    url = payment_start(
+    url = order_pay_start(
         order=order,
         notify_url="http://anji.localhost/payments/notify/bank-gateway/",
         return_url=f"http://anji.localhost/payments/return/{order.number}/",
@@ -62,7 +62,7 @@ def test_start_opens_the_merchant_and_redirects_to_the_sandbox_pay_page(started,
 def test_starting_again_reuses_the_same_bank_transaction(started):
     order, url, _trade = started
 
-    again = payment_start(order=order, notify_url="http://x/", return_url="http://y/")
+    again = order_pay_start(order=order, notify_url="http://x/", return_url="http://y/")
 
     assert again == url
     assert SandboxTransaction.objects.filter(out_trade_no=order.number).count() == 1
@@ -172,11 +172,11 @@ def test_a_notify_for_another_countys_merchant_is_refused_on_this_host(
 
 def test_reconciliation_applies_a_payment_whose_notify_was_lost(started):
     order, _url, trade = started
-    assert payment_reconcile(order_id=order.pk) is False  # not paid yet
+    assert order_payment_reconcile(order_id=order.pk) is False  # not paid yet
 
     transaction_pay(token=trade.token)  # the notify never arrives
-    assert payment_reconcile(order_id=order.pk) is True
-    assert payment_reconcile(order_id=order.pk) is False
+    assert order_payment_reconcile(order_id=order.pk) is True
+    assert order_payment_reconcile(order_id=order.pk) is False
 
     order.refresh_from_db()
     assert order.state == Order.State.PAID

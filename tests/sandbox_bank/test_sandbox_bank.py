@@ -7,7 +7,7 @@ import pytest
 from django_tenants.utils import tenant_context
 
 from county_sites.orders.models import Order
-from county_sites.payments.services import payment_start
+from county_sites.orders.services import order_pay_start
 from sandbox_bank import signing
 from sandbox_bank.api import api_call
 from sandbox_bank.models import SandboxMerchant, SandboxTransaction
@@ -18,7 +18,7 @@ from tests.fixtures.orders import place
 @pytest.fixture
 def trade(buyer, tea, point, bank_in_process):
     order = place(buyer, [(tea, 1)], point=point)
-    payment_start(
+    order_pay_start(
         order=order,
         notify_url="http://anji.localhost/payments/notify/bank-gateway/",
         return_url=f"http://anji.localhost/payments/return/{order.number}/",

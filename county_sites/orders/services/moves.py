@@ -1,0 +1,84 @@
+"""The operator's and the buyer's moves of an order along county_sites.orders.states:
+prepare, arrive at the service point, hand over (collect) or deliver, and cancel. The money
+coming in is in county_sites.orders.services.paying; refunds in .refunds."""
+
+import secrets
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core.errors import ApplicationError
+from core.roles import county_operator_check
+from county_sites.ledger.services import ledger_record_receipt
+from county_sites.orders import states
+from county_sites.orders.models import Order
+from county_sites.orders.services.base import (
+    order_lock,
+    order_move,
+    order_move_check,
+    order_stock_release,
+)
+from county_sites.payments.services import payment_close
+
+MSG_PICKUP_CODE_WRONG = _("取货码不正确。")
+
+
+@transaction.atomic
+def order_cancel(*, order: Order | int, actor, reason: str = "") -> Order:
+    """Cancel an order not yet being prepared and give its stock back. By the buyer or a
+    county operator; `actor=None` is the system (payment timeout). An online order's bank
+    transaction is closed first, so it can no longer be paid."""
+    order = order_lock(order)
+    if actor is not None and actor.pk != order.buyer_id:
+        county_operator_check(actor)
+    order_move_check(order, states.CANCEL)
+    if order.is_online:
+        payment_close(order=order)  # refuses if the bank has already taken the money
+    order_move(order, states.CANCEL, actor=actor, note=reason)
+    order.cancelled_at = timezone.now()
+    order.cancel_reason = str(reason)[:255]
+    order.save(update_fields=["cancelled_at", "cancel_reason", "updated_at"])
+    order_stock_release(order)
+    return order
+
+
+@transaction.atomic
+def order_prepare(*, order: Order | int, actor) -> Order:
+    """paid -> preparing (online) or placed -> preparing (cash on pickup). Operators only."""
+    county_operator_check(actor)
+    return order_move(order_lock(order), states.PREPARE, actor=actor)
+
+
+@transaction.atomic
+def order_arrive(*, order: Order | int, actor) -> Order:
+    """preparing -> at_service_point: the parcel is on the point's shelf."""
+    county_operator_check(actor)
+    return order_move(order_lock(order), states.ARRIVE, actor=actor)
+
+
+@transaction.atomic
+def order_deliver(*, order: Order | int, actor) -> Order:
+    """preparing -> delivered (delivery orders)."""
+    county_operator_check(actor)
+    order = order_move(order_lock(order), states.DELIVER, actor=actor)
+    order.completed_at = timezone.now()
+    order.save(update_fields=["completed_at", "updated_at"])
+    return order
+
+
+@transaction.atomic
+def order_collect(*, order: Order | int, actor, pickup_code: str) -> Order:
+    """at_service_point -> collected, by the pickup code. For a cash order this is when the
+    money is taken: the cash and its split are booked in the ledger."""
+    county_operator_check(actor)
+    order = order_lock(order)
+    order_move_check(order, states.COLLECT)
+    if not secrets.compare_digest(str(pickup_code or "").strip(), order.pickup_code):
+        raise ApplicationError(MSG_PICKUP_CODE_WRONG, field="pickup_code")
+    order_move(order, states.COLLECT, actor=actor)
+    order.completed_at = timezone.now()
+    order.save(update_fields=["completed_at", "updated_at"])
+    if not order.is_online:
+        ledger_record_receipt(order=order, cash=True, at=order.completed_at)
+    return order
