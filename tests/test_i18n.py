@@ -189,7 +189,9 @@ def _jinja_messages() -> set[str]:
 
     env = engines["jinja2"].env
     found = set()
-    for path in sorted(Path(settings.BASE_DIR).glob("*/jinja2/**/*.html")):
+    root = Path(settings.BASE_DIR)
+    paths = [*root.glob("*/jinja2/**/*.html"), *root.glob("*/*/jinja2/**/*.html")]
+    for path in sorted(p for p in paths if ".venv" not in p.parts):
         tree = env.parse(path.read_text(encoding="utf-8"))
         found |= {message for _line, _func, message in extract_from_ast(tree, ("_", "gettext"))}
     return found

@@ -6,7 +6,7 @@ from django_tenants.utils import get_public_schema_name
 from county_sites.orders.selectors import SESSION_CART
 from county_sites.orders.services import cart_merge
 
-__all__ = ["SESSION_CART", "cart_merge_on_login"]
+__all__ = ["cart_merge_on_login"]
 
 
 def cart_merge_on_login(sender, request, user, **kwargs):

@@ -42,7 +42,7 @@ from django.middleware.csrf import get_token
 from django.utils import translation
 from django_tenants.utils import get_public_schema_name, schema_context
 
-from county_sites.orders.signals import SESSION_CART
+from county_sites.orders.selectors import SESSION_CART
 
 CACHE_HEADER = "X-Page-Cache"
 CSRF_PLACEHOLDER = b"__fengshou_csrf_token__"

@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from county_sites.orders.signals import SESSION_CART
+from county_sites.orders.selectors import SESSION_CART
 from county_sites.storefront.models import CountyHomePage
 from county_sites.storefront.page_cache import (
     CACHE_HEADER,

@@ -12,8 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from core.money import yuan_sign
 from county_sites.catalogue.photos import rendition_url
 from county_sites.orders.models import Order
-from county_sites.orders.selectors import cart_line_count_for_user
-from county_sites.orders.signals import SESSION_CART
+from county_sites.orders.selectors import SESSION_CART, cart_line_count_for_user
 from farmers.models import Seller
 from hub.taxonomy import Certification, Unit
 
