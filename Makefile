@@ -7,18 +7,33 @@ PYTHON ?= python3.11
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run setup venv messages lint format test test-fast bench services
+.PHONY: run setup venv lock messages lint format test test-fast bench services
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
 
-# Reinstall only when requirements.txt changes.
-$(VENV)/.installed: requirements.txt | $(VENV)/bin/python
-	$(PIP) install --quiet --upgrade pip
-	$(PIP) install --quiet -r requirements.txt
+# Everything from the hashed lock (runtime + tests and tools, pip and setuptools included),
+# again whenever the lock changes. Nothing unpinned or unhashed is installed.
+$(VENV)/.installed: requirements-dev.lock | $(VENV)/bin/python
+	$(PIP) install --quiet --require-hashes -r requirements-dev.lock
 	touch $@
 
-venv: $(VENV)/.installed
+# Fengshou itself, editable, its dependencies being all in the lock: each package maps to its
+# own folder (docs/adr/0013). Again when pyproject.toml changes or a package appears.
+$(VENV)/.editable: $(VENV)/.installed pyproject.toml $(wildcard */__init__.py platform/*/__init__.py)
+	$(PIP) install --quiet --no-deps --no-build-isolation -e .
+	touch $@
+
+venv: $(VENV)/.installed $(VENV)/.editable
+
+# After changing a pin in requirements.txt or requirements-dev.txt: both hashed locks again
+# (commit all four files). Pins already in a lock are kept; PIP_COMPILE_ARGS=--upgrade for all.
+LOCK := CUSTOM_COMPILE_COMMAND="make lock" $(VENV)/bin/pip-compile --quiet --generate-hashes \
+	--allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links \
+	--no-emit-trusted-host $(PIP_COMPILE_ARGS)
+lock: venv
+	$(LOCK) --output-file requirements.lock requirements.txt
+	$(LOCK) --output-file requirements-dev.lock requirements-dev.txt
 
 services:
 	@python3 scripts/preflight.py
