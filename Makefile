@@ -72,7 +72,7 @@ test-fast: venv messages
 	$(VENV)/bin/pytest --reuse-db -x $(PYTEST_ARGS)
 
 bench: setup
-	$(PY) bench/provisioning.py
-	$(PY) bench/tenant_overhead.py
-	$(PY) bench/photos.py
-	$(PY) bench/storefront.py
+	$(PY) -m bench.provisioning
+	$(PY) -m bench.tenant_overhead
+	$(PY) -m bench.photos
+	$(PY) -m bench.storefront

@@ -3,11 +3,10 @@
 
 import os
 import sys
-from pathlib import Path
 
-# platform/ is an import root (like src/), not a package: it holds config/, hub/ and accounts/.
-# Appended, not prepended, so the standard library's `platform` module keeps winning.
-sys.path.append(str(Path(__file__).resolve().parent / "platform"))
+# config, hub, accounts (in platform/) and the apps at the root come from the editable install
+# (`make venv`: pip install -e .), each package mapped to its folder; platform/ is never on
+# sys.path, so the standard library's `platform` is the only one (docs/adr/0013).
 
 
 def main():

@@ -1,6 +1,7 @@
 """What every benchmark here needs: timestamped progress, its own throwaway database, free
-ports, CPU pinning, gunicorn servers and the wrk load generator. Benchmarks add the repo root
-to sys.path themselves before importing this."""
+ports, CPU pinning, gunicorn servers and the wrk load generator. Benchmarks run from the repo
+root as `python -m bench.<name>`, which puts the root (and so `bench`) on sys.path; the
+product's packages come from the editable install (`make venv`)."""
 
 import contextlib
 import os
@@ -89,7 +90,6 @@ class GunicornServer:
             **os.environ,
             **(env or {}),
             "DJANGO_SETTINGS_MODULE": settings_module,
-            "PYTHONPATH": f"{ROOT}{os.pathsep}{ROOT / 'platform'}",
         }
         command = [
             str(Path(sys.executable).parent / "gunicorn"),
@@ -97,6 +97,7 @@ class GunicornServer:
             f"--bind=127.0.0.1:{self.port}",
             f"--workers={workers}",
             "--worker-class=sync",
+            # gunicorn puts --chdir on sys.path: bench.settings_* import from the repo root.
             f"--chdir={ROOT}",
             "--log-level=warning",
             f"--error-logfile={self.log}",

@@ -15,7 +15,7 @@ same child, so tracing does not slow the timed one).
 Time: wall time of the three calls in the child, after a warm-up on a small photo so Pillow's
 plugins are loaded as they are in a running worker. Targets: under 1 s and under 200 MB.
 
-    .venv/bin/python bench/photos.py [--runs 7] [--keep PATH]
+    .venv/bin/python -m bench.photos [--runs 7] [--keep PATH]
 """
 
 import argparse
@@ -33,10 +33,6 @@ import tracemalloc
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-# The repo root (farmers, ...) instead of bench/, then platform/ (config), appended as
-# manage.py does so the standard library's `platform` keeps winning.
-sys.path[0] = str(ROOT)
-sys.path.append(str(ROOT / "platform"))
 # farmers.images needs no configured Django unless a refusal message is rendered.
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
 

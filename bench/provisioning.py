@@ -17,7 +17,7 @@ Measures, on a fresh database `fengshou_bench` (never the dev or test databases)
 The database is created at the start and dropped at the end (`--keep` leaves it, with its
 counties, for bench/tenant_overhead.py to reuse).
 
-    .venv/bin/python bench/provisioning.py [--runs 5] [--counties 30] [--migrate-runs 2] [--keep]
+    .venv/bin/python -m bench.provisioning [--runs 5] [--counties 30] [--migrate-runs 2] [--keep]
 """
 
 import argparse
@@ -27,15 +27,8 @@ import statistics
 import subprocess
 import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-# The repo root (county_sites, farmers, ... and bench.*) instead of bench/, then platform/,
-# appended as manage.py does so the standard library's `platform` keeps winning.
-sys.path[0] = str(ROOT)
-sys.path.append(str(ROOT / "platform"))
-
-from bench.harness import T0, database_drop, database_recreate, say  # noqa: E402  (after sys.path)
+from bench.harness import ROOT, T0, database_drop, database_recreate, say
 
 BENCH_DB = "fengshou_bench"
 BENCH_ENV = {

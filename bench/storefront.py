@@ -15,7 +15,7 @@ proxy or whitenoise serves them (images excluded; below-the-fold ones load lazil
 It uses its own database `fengshou_storefront_bench` (created, migrated, one county with 500
 listings seeded; dropped at the end unless --keep) and Redis database 12.
 
-    .venv/bin/python bench/storefront.py [--duration 5] [--rounds 2] [--workers 4] [--keep]
+    .venv/bin/python -m bench.storefront [--duration 5] [--rounds 2] [--workers 4] [--keep]
 """
 
 import argparse
@@ -34,11 +34,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path[0] = str(ROOT)
-sys.path.append(str(ROOT / "platform"))
-
-from bench.harness import (  # noqa: E402  (after sys.path)
+from bench.harness import (
     GunicornServer,
     database_create,
     database_drop,

@@ -23,7 +23,7 @@ warm-up: after warm-up a trivial view should cost none.
 It uses its own database `fengshou_bench` (created with one county, dropped at the end; a
 database left by `bench/provisioning.py --keep` is reused and kept).
 
-    .venv/bin/python bench/tenant_overhead.py [--rounds 10] [--duration 3] [--workers 4] [--keep]
+    .venv/bin/python -m bench.tenant_overhead [--rounds 10] [--duration 3] [--workers 4] [--keep]
 """
 
 import argparse
@@ -41,13 +41,7 @@ import urllib.request
 import warnings
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-# The repo root (county_sites, farmers, ... and bench.*) instead of bench/, then platform/,
-# appended as manage.py does so the standard library's `platform` keeps winning.
-sys.path[0] = str(ROOT)
-sys.path.append(str(ROOT / "platform"))
-
-from bench.harness import (  # noqa: E402  (after sys.path)
+from bench.harness import (
     GunicornServer,
     database_create,
     database_drop,

@@ -4,7 +4,7 @@ set -euo pipefail
 HOST=${HOST:-127.0.0.1}
 PORT=${PORT:-8000}
 PY=.venv/bin/python
-export PYTHONPATH="$PWD/platform:$PWD${PYTHONPATH:+:$PYTHONPATH}"
+# No PYTHONPATH: config and the apps come from the editable install (make venv).
 
 .venv/bin/celery -A config worker --beat --loglevel=INFO --concurrency=2 \
   --schedule var/celerybeat-schedule &

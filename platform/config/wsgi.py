@@ -1,4 +1,5 @@
-"""WSGI entry point: `gunicorn --pythonpath platform config.wsgi`."""
+"""WSGI entry point: `gunicorn config.wsgi`, from any folder, with the project installed
+(`make venv` or `pip install -e .`)."""
 
 import os
 

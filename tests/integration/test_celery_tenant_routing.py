@@ -55,7 +55,6 @@ def worker(committed_users):
         "DJANGO_SETTINGS_MODULE": "config.settings.test",
         "DATABASE_URL": _database_url(),
         "TEST_REDIS_URL": settings.REDIS_URL,
-        "PYTHONPATH": f"{REPO / 'platform'}{os.pathsep}{REPO}",
     }
     process = subprocess.Popen(
         [
