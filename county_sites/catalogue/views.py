@@ -58,7 +58,8 @@ def listing_detail(request, listing_id: int):
     page = listing_get_for_product_page(listing_id=listing_id)
     if page is None:
         raise Http404
-    # Jinja2 (county_sites/jinja2/): the page has to render fast uncached (docs/adr/0011).
+    # Jinja2 (county_sites/storefront/jinja2/): the page has to render fast uncached
+    # (docs/adr/0011).
     return render(
         request,
         "county_sites/catalogue/listing_detail.html",

@@ -36,8 +36,8 @@ def _frame(html: str) -> dict[str, str]:
 def test_product_page_frame_is_the_django_pages_frame(
     in_county, seller, tea, county_client, language
 ):
-    """The Jinja2 frame (county_sites/jinja2/county_sites/storefront_base.html) copies the
-    Django one (templates/base.html + storefront_base.html): any drift shows here."""
+    """The Jinja2 frame (county_sites/storefront/jinja2/county_sites/storefront_base.html)
+    copies the Django one (templates/base.html + storefront_base.html): any drift shows here."""
     listing = live(seller, "安吉白茶", category=tea)
     county_client.post("/cart/add/", {"listing": listing.pk, "quantity": 3})  # a cart count
     headers = {"HTTP_ACCEPT_LANGUAGE": language}
