@@ -35,7 +35,7 @@ Action = ModerationDecision.Action
 
 
 def _photo():
-    """A small phone JPEG; what farmers.images does with photos is tested in test_images and
+    """A small phone JPEG; what farmers.images does with photos is tested in test_images_* and
     test_listing_photos."""
     buffer = io.BytesIO()
     Image.new("RGB", (4, 3), (200, 30, 30)).save(buffer, format="JPEG")

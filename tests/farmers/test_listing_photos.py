@@ -30,7 +30,7 @@ from farmers.models import Listing, ListingPhoto, ModerationDecision
 from farmers.services import listing_photo_add, listing_photo_remove
 from farmers.tasks import listing_photo_renditions
 from tests.factories.farmers import ListingFactory
-from tests.farmers.test_images import (
+from tests.farmers.images_helpers import (
     BLUE,
     RED,
     STORED_FROM_UPRIGHT,
