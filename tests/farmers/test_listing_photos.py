@@ -84,12 +84,6 @@ def renditions_sent(monkeypatch):
     return sends
 
 
-@pytest.fixture
-def seller_client(county_client, seller):
-    county_client.force_login(seller.user)
-    return county_client
-
-
 # ------------------------------------------------------------------------------
 # A real upload through the seller's page
 # ------------------------------------------------------------------------------
