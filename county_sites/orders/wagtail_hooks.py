@@ -31,7 +31,7 @@ from core.admin_forms import SavedByServiceMixin, changed_values
 from core.errors import ApplicationError
 from core.roles import is_county_operator
 from county_sites.ledger.selectors import ledger_daily_totals
-from county_sites.orders import services
+from county_sites.orders import services, states
 from county_sites.orders.models import DeliveryZone, Order, RefundRequest
 
 REPORT_DAYS = 31
@@ -184,7 +184,7 @@ class OrderViewSet(InspectOnlyViewSet):
     move_url_name = "orders_act"
     move_label = _("处理订单")
     list_display = ["number", "state", "fulfilment", "payment_method", "total_yuan", "placed_at"]
-    list_filter = ["state", "fulfilment", "payment_method"]
+    list_filter = ["state", "fulfilment", "payment_method", "service_point"]
     search_fields = ["number", "pickup_code", "contact_mobile"]
     inspect_view_fields = [
         "number", "buyer", "entered_by", "buyer_confirmed_at", "state", "fulfilment",
@@ -220,6 +220,8 @@ ORDER_MOVES = {
     "arrive": services.order_arrive,
     "deliver": services.order_deliver,
 }
+# The act page's buttons, in the order an order goes; only those the order allows now show.
+ACT_PAGE_MOVES = (states.PREPARE, states.ARRIVE, states.DELIVER, states.COLLECT, states.CANCEL)
 
 
 def _operator_only(request):
@@ -261,6 +263,8 @@ def order_act(request, pk: int):
             "order": order,
             "lines": order.lines.all(),
             "events": order.events.select_related("actor"),
+            "moves": {move for move in ACT_PAGE_MOVES if states.can(move, order)},
+            "awaits_buyer": states.awaits_buyer(order),
         },
         status=status,
     )
