@@ -2,17 +2,27 @@
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+
+# A point's commission: a share of the handed-over value, at most 30 %.
+COMMISSION_RATE_MAX = Decimal("0.3000")
+commission_rate_validators = [
+    MinValueValidator(Decimal("0")),
+    MaxValueValidator(COMMISSION_RATE_MAX),
+]
 
 
 class ServicePoint(models.Model):
     """A village service point of this county: where parcels are picked up and where clerks
     register farmers and list produce for them.
 
-    County operators edit them in the county Wagtail admin (服务点). Clerks, pickup shelf, till
-    and commission rate come with the service point issue; for now a point is a place.
+    County operators edit them in the county Wagtail admin (服务点), with their clerks (店员)
+    and shelf positions (货架位置). An empty commission rate means the county's default
+    (ServicePointSettings, Settings > 服务点设置).
     """
 
     name = models.CharField(_("名称"), max_length=64)
@@ -38,6 +48,15 @@ class ServicePoint(models.Model):
         _("营业时间"), max_length=255, blank=True, help_text=_("例如：每天 8:00-20:00")
     )
     phone = models.CharField(_("联系电话"), max_length=32, blank=True)
+    commission_rate = models.DecimalField(
+        _("佣金比例"),
+        max_digits=5,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        validators=commission_rate_validators,
+        help_text=_("例如 0.0300 即 3%；留空则用全县默认比例。"),
+    )
     is_active = models.BooleanField(_("营业中"), default=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
@@ -45,6 +64,131 @@ class ServicePoint(models.Model):
         verbose_name = _("服务点")
         verbose_name_plural = _("服务点")
         ordering = ["village", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(commission_rate__isnull=True)
+                | models.Q(commission_rate__gte=0, commission_rate__lte=COMMISSION_RATE_MAX),
+                name="service_points_point_commission_rate_range",
+            )
+        ]
 
     def __str__(self):
         return f"{self.name}（{self.village}）"
+
+
+class Clerk(models.Model):
+    """A county user who works at one service point: signs in by SMS and gets the clerk's
+    console (/clerk/) for that point only.
+
+    County operators add, move and deactivate clerks in the county Wagtail admin (服务点 >
+    店员), through service_points.services. A user is a clerk at most once (one row, moved
+    between points); a deactivated clerk keeps the row, for the record of what they did.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("用户"),
+        on_delete=models.PROTECT,
+        related_name="clerk",
+    )
+    point = models.ForeignKey(
+        ServicePoint, verbose_name=_("服务点"), on_delete=models.PROTECT, related_name="clerks"
+    )
+    name = models.CharField(_("姓名"), max_length=64, blank=True)
+    is_active = models.BooleanField(_("在岗"), default=True)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("添加人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("店员")
+        verbose_name_plural = _("店员")
+        ordering = ["point__village", "point__name", "name", "pk"]
+
+    def __str__(self):
+        return self.name or self.user.mobile or self.user.username
+
+
+class ShelfPosition(models.Model):
+    """A place on a point's pickup shelf (e.g. "A-3") where a received parcel waits.
+
+    County operators edit them in the county Wagtail admin (服务点 > 货架位置), through
+    service_points.services; a position no longer used is deactivated, not deleted.
+    """
+
+    point = models.ForeignKey(
+        ServicePoint,
+        verbose_name=_("服务点"),
+        on_delete=models.PROTECT,
+        related_name="shelf_positions",
+    )
+    label = models.CharField(_("位置"), max_length=16, help_text=_("例如：A-3"))
+    sort_order = models.PositiveSmallIntegerField(_("排序"), default=0)
+    is_active = models.BooleanField(_("启用"), default=True)
+
+    class Meta:
+        verbose_name = _("货架位置")
+        verbose_name_plural = _("货架位置")
+        ordering = ["point", "sort_order", "label"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["point", "label"], name="service_points_shelf_label_unique_per_point"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.point.name} {self.label}"
+
+
+@register_setting(icon="site")
+class ServicePointSettings(BaseSiteSetting):
+    """The county's rules for every service point, edited by county operators in the county
+    Wagtail admin (Settings > 服务点设置). A county without a saved row uses these defaults
+    (service_points.selectors.service_point_settings_get)."""
+
+    parcel_hold_days = models.PositiveSmallIntegerField(
+        _("包裹保留天数"),
+        default=7,
+        validators=[MinValueValidator(1), MaxValueValidator(30)],
+        help_text=_("包裹到服务点后，超过这些天未取即标记为逾期。"),
+    )
+    commission_rate_default = models.DecimalField(
+        _("默认佣金比例"),
+        max_digits=5,
+        decimal_places=4,
+        default=Decimal("0.0300"),
+        validators=commission_rate_validators,
+        help_text=_("服务点未单独设置时使用；0.0300 即 3%。"),
+    )
+    confirmation_minutes = models.PositiveSmallIntegerField(
+        _("代下单确认时限（分钟）"),
+        default=15,
+        validators=[MinValueValidator(1), MaxValueValidator(120)],
+        help_text=_("店员代下单后，买家须在此时间内确认，否则释放库存。"),
+    )
+    return_window_days = models.PositiveSmallIntegerField(
+        _("退货期（天）"),
+        default=7,
+        validators=[MinValueValidator(0), MaxValueValidator(30)],
+        help_text=_("取货后这些天内可退货；期满后佣金才结算。"),
+    )
+
+    class Meta:
+        verbose_name = _("服务点设置")
+        verbose_name_plural = _("服务点设置")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(
+                    commission_rate_default__gte=0,
+                    commission_rate_default__lte=COMMISSION_RATE_MAX,
+                    parcel_hold_days__gte=1,
+                    confirmation_minutes__gte=1,
+                ),
+                name="service_points_settings_in_range",
+            )
+        ]

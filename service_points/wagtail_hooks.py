@@ -1,19 +1,31 @@
-"""The county Wagtail admin: service points (menu 服务点).
+"""The county Wagtail admin: service points, their clerks and shelf positions (menu 服务点),
+and the county's service-point settings (Settings > 服务点设置, registered on the model).
 
 The add and edit views save through service_points.services, which checks the operator; a
 refusal shows on the form."""
 
+from django.db import transaction
+from django.forms import modelform_factory
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.ui.tables import BooleanColumn, Column
 from wagtail.admin.views.generic import models as generic
-from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
 from core.admin_forms import SavedByServiceMixin, changed_values
-from service_points.models import ServicePoint
+from service_points.forms import ClerkAddForm, ClerkEditForm
+from service_points.models import Clerk, ServicePoint, ShelfPosition
 from service_points.services import (
     SERVICE_POINT_EDITABLE_FIELDS,
+    SHELF_POSITION_EDITABLE_FIELDS,
+    clerk_add,
+    clerk_deactivate,
+    clerk_move,
+    clerk_reactivate,
     service_point_create,
     service_point_update,
+    shelf_position_create,
+    shelf_position_update,
 )
 
 
@@ -29,6 +41,7 @@ class ServicePointCreateView(SavedByServiceMixin, generic.CreateView):
             longitude=data["longitude"],
             opening_hours=data["opening_hours"],
             phone=data["phone"],
+            commission_rate=data["commission_rate"],
             is_active=data["is_active"],
         )
 
@@ -43,8 +56,6 @@ class ServicePointViewSet(ModelViewSet):
     model = ServicePoint
     icon = "site"
     menu_label = _("服务点")
-    menu_order = 310
-    add_to_admin_menu = True
     copy_view_enabled = False
     add_view_class = ServicePointCreateView
     edit_view_class = ServicePointEditView
@@ -54,6 +65,114 @@ class ServicePointViewSet(ModelViewSet):
     form_fields = list(SERVICE_POINT_EDITABLE_FIELDS)
 
 
+# ------------------------------------------------------------------------------
+# Clerks
+# ------------------------------------------------------------------------------
+class ClerkIndexView(generic.IndexView):
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("user", "point")
+
+
+class ClerkCreateView(SavedByServiceMixin, generic.CreateView):
+    def save_instance(self):
+        data = self.form.cleaned_data
+        return clerk_add(
+            actor=self.request.user, mobile=data["mobile"], name=data["name"], point=data["point"]
+        )
+
+
+class ClerkEditView(SavedByServiceMixin, generic.EditView):
+    def save_instance(self):
+        changes = changed_values(self.form, ("point", "is_active"))
+        clerk, actor = self.object, self.request.user
+        # One form may move and (de)activate at once: all of it or, on a refusal, none.
+        with transaction.atomic():
+            if changes.get("is_active") is True:
+                clerk = clerk_reactivate(actor=actor, clerk=clerk)
+            if "point" in changes:
+                clerk = clerk_move(actor=actor, clerk=clerk, point=changes["point"])
+            if changes.get("is_active") is False:
+                clerk = clerk_deactivate(actor=actor, clerk=clerk)
+        return clerk
+
+
+class ClerkViewSet(ModelViewSet):
+    model = Clerk
+    icon = "user"
+    menu_label = _("店员")
+    copy_view_enabled = False
+    inspect_view_enabled = False
+    index_view_class = ClerkIndexView
+    add_view_class = ClerkCreateView
+    edit_view_class = ClerkEditView
+    list_display = [
+        "name",
+        Column("mobile", label=_("手机号码"), accessor="user.mobile"),
+        "point",
+        BooleanColumn("is_active", label=_("在岗")),
+    ]
+    list_filter = ["point", "is_active"]
+    search_fields = ["name", "user__mobile"]
+
+    def get_form_class(self, for_update=False):
+        return ClerkEditForm if for_update else ClerkAddForm
+
+
+# ------------------------------------------------------------------------------
+# Shelf positions
+# ------------------------------------------------------------------------------
+class ShelfPositionCreateView(SavedByServiceMixin, generic.CreateView):
+    def save_instance(self):
+        data = self.form.cleaned_data
+        return shelf_position_create(
+            actor=self.request.user,
+            point=data["point"],
+            label=data["label"],
+            sort_order=data["sort_order"],
+            is_active=data["is_active"],
+        )
+
+
+class ShelfPositionEditView(SavedByServiceMixin, generic.EditView):
+    def save_instance(self):
+        changes = changed_values(self.form, SHELF_POSITION_EDITABLE_FIELDS)
+        return shelf_position_update(actor=self.request.user, position=self.object, **changes)
+
+
+class ShelfPositionViewSet(ModelViewSet):
+    model = ShelfPosition
+    icon = "list-ul"
+    menu_label = _("货架位置")
+    copy_view_enabled = False
+    inspect_view_enabled = False
+    add_view_class = ShelfPositionCreateView
+    edit_view_class = ShelfPositionEditView
+    list_display = ["label", "point", "sort_order", "is_active"]
+    list_filter = ["point", "is_active"]
+
+    def get_form_class(self, for_update=False):
+        # The point is chosen once, when the position is added.
+        fields = (
+            SHELF_POSITION_EDITABLE_FIELDS
+            if for_update
+            else ("point", *SHELF_POSITION_EDITABLE_FIELDS)
+        )
+        return modelform_factory(
+            self.model, formfield_callback=self.formfield_for_dbfield, fields=fields
+        )
+
+
+class ServicePointViewSetGroup(ModelViewSetGroup):
+    menu_label = _("服务点")
+    menu_icon = "site"
+    menu_order = 310
+    items = (
+        ServicePointViewSet("service_points"),
+        ClerkViewSet("service_point_clerks"),
+        ShelfPositionViewSet("service_point_shelves"),
+    )
+
+
 @hooks.register("register_admin_viewset")
-def register_service_point_viewset():
-    return ServicePointViewSet("service_points")
+def register_service_point_viewsets():
+    return ServicePointViewSetGroup()

@@ -42,7 +42,9 @@ SMS_CODE_LIFETIME = timedelta(minutes=5)
 SMS_CODE_MAX_ATTEMPTS = 5
 SMS_CODE_DIGITS = 6
 
-MOBILE_PATTERN = re.compile(r"1[3-9]\d{9}")
+# [0-9], not \d: \d also matches full-width and other scripts' digits, which no SMS gateway
+# takes and which would make a second account for the same number.
+MOBILE_PATTERN = re.compile(r"1[3-9][0-9]{9}")
 # What people type around the number: spaces, dashes, dots and a +86 / 0086 country prefix.
 MOBILE_NOISE = re.compile(r"[\s\-.()]")
 MOBILE_COUNTRY_PREFIX = re.compile(r"^(?:\+?86|0086)(?=1\d{10}$)")
@@ -93,6 +95,14 @@ def user_create_resident(*, mobile: str) -> User:
     user.full_clean()
     user.save()
     return user
+
+
+@transaction.atomic
+def user_resident_get_or_create(*, mobile: str) -> User:
+    """The county's user with this (normalised) mobile, or a new resident: never a second
+    account for one number. Used by the SMS login and by a clerk's adding
+    (service_points.services.clerk_add)."""
+    return User.objects.filter(mobile=mobile).first() or user_create_resident(mobile=mobile)
 
 
 def mobile_normalize(*, mobile: str) -> str:
@@ -226,7 +236,7 @@ def sms_code_verify(*, mobile: str, code: str) -> User:
         else:
             sms_code.used_at = now
             sms_code.save(update_fields=["used_at"])
-            user = User.objects.filter(mobile=mobile).first() or user_create_resident(mobile=mobile)
+            user = user_resident_get_or_create(mobile=mobile)
             refusal = _user_may_sign_in_by_sms(user)
 
     if throttled:

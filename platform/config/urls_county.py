@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("farmers.urls")),
     path("", include("county_sites.catalogue.urls")),
     path("", include("county_sites.orders.urls")),
+    path("", include("county_sites.clerk.urls")),
     path("payments/", include("county_sites.payments.urls")),
     path("api/v1/", api.urls),
     # Wagtail's page serving comes last: it answers every other path.

@@ -51,10 +51,19 @@ MODEL_PERMISSIONS = (
     ("farmers", "view_listing"),
     ("farmers", "change_listing"),
     ("farmers", "moderate_listing"),
-    # Village service points (service_points/wagtail_hooks.py).
+    # Village service points, their clerks and shelf positions (service_points/wagtail_hooks.py),
+    # and the county's service-point settings (Settings > 服务点设置). No delete: a clerk's row
+    # records who they were, and points and positions are deactivated.
     ("service_points", "view_servicepoint"),
     ("service_points", "add_servicepoint"),
     ("service_points", "change_servicepoint"),
+    ("service_points", "view_clerk"),
+    ("service_points", "add_clerk"),
+    ("service_points", "change_clerk"),
+    ("service_points", "view_shelfposition"),
+    ("service_points", "add_shelfposition"),
+    ("service_points", "change_shelfposition"),
+    ("service_points", "change_servicepointsettings"),
     # Orders (county_sites/orders/wagtail_hooks.py): zones edited; orders and refund requests
     # read in the admin and moved on only through county_sites.orders.services; the ledger read.
     ("orders", "view_deliveryzone"),

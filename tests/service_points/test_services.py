@@ -88,6 +88,7 @@ def test_an_operator_creates_a_point_with_its_text_stripped(operator):
         "longitude": Decimal("119.680000"),
         "opening_hours": "每天 8:00-20:00",
         "phone": "0572-5551234",
+        "commission_rate": None,
         "is_active": True,
     }
 

@@ -94,6 +94,7 @@ TENANT_APPS = [
     "county_sites.payments",
     "county_sites.ledger",
     "county_sites.api",
+    "county_sites.clerk",
 ]
 
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]

@@ -1,0 +1,11 @@
+"""The clerk's console on a county host."""
+
+from django.urls import path
+
+from county_sites.clerk import views
+
+app_name = "clerk"
+
+urlpatterns = [
+    path("clerk/", views.console_home, name="console_home"),
+]
