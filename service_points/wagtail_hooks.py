@@ -13,8 +13,10 @@ from wagtail.admin.views.generic import models as generic
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
 from core.admin_forms import SavedByServiceMixin, changed_values
+from county_sites.clerk.selectors import PointFigures, points_figures_today
 from service_points.forms import ClerkAddForm, ClerkEditForm
 from service_points.models import Clerk, ServicePoint, ShelfPosition
+from service_points.selectors import service_point_settings_get
 from service_points.services import (
     SERVICE_POINT_EDITABLE_FIELDS,
     SHELF_POSITION_EDITABLE_FIELDS,
@@ -52,14 +54,35 @@ class ServicePointEditView(SavedByServiceMixin, generic.EditView):
         return service_point_update(actor=self.request.user, point=self.object, **changes)
 
 
+class ServicePointIndexView(generic.IndexView):
+    """The list of points with each one's day at a glance: orders on the way, parcels
+    waiting, and parcels waiting past the county's hold (county_sites.clerk.selectors)."""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        figures = points_figures_today(hold_days=service_point_settings_get().parcel_hold_days)
+        for point in context["object_list"]:
+            point.today = figures.get(point.pk, PointFigures())
+        return context
+
+
 class ServicePointViewSet(ModelViewSet):
     model = ServicePoint
     icon = "site"
     menu_label = _("服务点")
     copy_view_enabled = False
+    index_view_class = ServicePointIndexView
     add_view_class = ServicePointCreateView
     edit_view_class = ServicePointEditView
-    list_display = ["name", "village", "address", "opening_hours", "phone", "is_active"]
+    list_display = [
+        "name",
+        "village",
+        "opening_hours",
+        Column("today_incoming", label=_("在路上"), accessor="today.incoming"),
+        Column("today_waiting", label=_("待取包裹"), accessor="today.waiting"),
+        Column("today_over_hold", label=_("已超过保留期"), accessor="today.over_hold"),
+        "is_active",
+    ]
     list_filter = ["village", "is_active"]
     search_fields = ["name", "village", "address"]
     form_fields = list(SERVICE_POINT_EDITABLE_FIELDS)
