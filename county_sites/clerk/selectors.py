@@ -77,3 +77,12 @@ def console_today(*, point: ServicePoint, now: dt.datetime | None = None) -> Con
         .order_by("placed_at", "pk")
     )
     return ConsoleToday(incoming=incoming, waiting=waiting, awaiting_confirmation=awaiting)
+
+
+def clerk_parcel_get(*, point: ServicePoint, number: str) -> Order | None:
+    """The pickup order `number` if it is `point`'s, with its lines and buyer; None for an
+    unknown number or another point's order alike, so the page reveals nothing of it."""
+    number = (number or "").strip()
+    if not number:
+        return None
+    return _for_point(point).filter(number=number).first()
