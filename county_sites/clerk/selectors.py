@@ -124,3 +124,12 @@ def points_figures_today(
     for row in incoming:
         figures.setdefault(row["service_point"], {})["incoming"] = row["n"]
     return {point_id: PointFigures(**values) for point_id, values in figures.items()}
+
+
+def clerk_parcel_get(*, point: ServicePoint, number: str) -> Order | None:
+    """The pickup order `number` if it is `point`'s, with its lines and buyer; None for an
+    unknown number or another point's order alike, so the page reveals nothing of it."""
+    number = (number or "").strip()
+    if not number:
+        return None
+    return _for_point(point).filter(number=number).first()

@@ -6,6 +6,7 @@ import order_place`):
 - cart: cart lines and the session cart merged on sign-in;
 - placing: order_place (stock reserved, idempotent) and the buyer's confirmation;
 - moves: the operator's and the buyer's state moves (prepare, arrive, collect, deliver, cancel);
+- handover: order_hand_over, the point's clerk handing a parcel over by its pickup code;
 - paying: the money of online orders coming in (start, the bank's notify, reconciliation, the
   payment timeout), through county_sites.payments;
 - refunds: refund requests and the operator's decision;
@@ -30,6 +31,17 @@ from county_sites.orders.services.cart import (
     cart_line_remove,
     cart_line_set,
     cart_merge,
+)
+from county_sites.orders.services.handover import (
+    HANDOVER_MAX_WRONG_TRIES,
+    HANDOVER_WINDOW_SECONDS,
+    MSG_COLLECTOR_NAME_REQUIRED,
+    MSG_NOT_A_CLERK,
+    MSG_NOT_FOUND_HERE,
+    MSG_REFUND_OPEN,
+    MSG_TOO_MANY_TRIES,
+    handover_wrong_tries,
+    order_hand_over,
 )
 from county_sites.orders.services.moves import (
     MSG_PICKUP_CODE_WRONG,
@@ -89,6 +101,8 @@ from county_sites.orders.services.zones import (
 __all__ = [
     "ACTION_LABELS",
     "DELIVERY_ZONE_EDITABLE_FIELDS",
+    "HANDOVER_MAX_WRONG_TRIES",
+    "HANDOVER_WINDOW_SECONDS",
     "IDEMPOTENCY_CONSTRAINT",
     "MAX_REFUND_PHOTOS",
     "MSG_ADDRESS_REQUIRED",
@@ -99,9 +113,12 @@ __all__ = [
     "MSG_CANNOT_MOVE",
     "MSG_CART_EMPTY",
     "MSG_CASH_NEEDS_PICKUP",
+    "MSG_COLLECTOR_NAME_REQUIRED",
     "MSG_FULFILMENT_INVALID",
     "MSG_KEY_INVALID",
     "MSG_LISTING_UNAVAILABLE",
+    "MSG_NOT_A_CLERK",
+    "MSG_NOT_FOUND_HERE",
     "MSG_NOT_YOUR_ORDER",
     "MSG_OPERATOR_ONLY",
     "MSG_OUT_OF_STOCK",
@@ -110,9 +127,11 @@ __all__ = [
     "MSG_POINT_REQUIRED",
     "MSG_QUANTITY_INVALID",
     "MSG_REFUND_NOT_OPEN",
+    "MSG_REFUND_OPEN",
     "MSG_REFUND_REASON_REQUIRED",
     "MSG_REFUND_TOO_MANY_PHOTOS",
     "MSG_REFUSAL_REASON_REQUIRED",
+    "MSG_TOO_MANY_TRIES",
     "MSG_UNKNOWN_FIELDS",
     "MSG_ZONE_FEE_INVALID",
     "MSG_ZONE_REQUIRED",
@@ -128,12 +147,14 @@ __all__ = [
     "cart_merge",
     "delivery_zone_create",
     "delivery_zone_update",
+    "handover_wrong_tries",
     "order_arrive",
     "order_buyer_confirm",
     "order_cancel",
     "order_collect",
     "order_deliver",
     "order_expire",
+    "order_hand_over",
     "order_mark_paid",
     "order_pay_start",
     "order_payment_notify",

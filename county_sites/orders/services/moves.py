@@ -67,6 +67,23 @@ def order_deliver(*, order: Order | int, actor) -> Order:
     return order
 
 
+def pickup_code_matches(order: Order, pickup_code: str) -> bool:
+    """Whether `pickup_code` (spaces around it ignored) is the order's, in constant time."""
+    return secrets.compare_digest(str(pickup_code or "").strip(), order.pickup_code)
+
+
+def order_collect_locked(order: Order, *, actor, note: str = "") -> Order:
+    """The hand-over itself, on a locked order whose pickup code has been checked:
+    at_service_point -> collected, and for a cash order the cash and its split booked in the
+    ledger. Shared by order_collect (operator) and order_hand_over (the point's clerk)."""
+    order_move(order, states.COLLECT, actor=actor, note=note)
+    order.completed_at = timezone.now()
+    order.save(update_fields=["completed_at", "updated_at"])
+    if not order.is_online:
+        ledger_record_receipt(order=order, cash=True, at=order.completed_at)
+    return order
+
+
 @transaction.atomic
 def order_collect(*, order: Order | int, actor, pickup_code: str) -> Order:
     """at_service_point -> collected, by the pickup code. For a cash order this is when the
@@ -74,11 +91,6 @@ def order_collect(*, order: Order | int, actor, pickup_code: str) -> Order:
     county_operator_check(actor)
     order = order_lock(order)
     order_move_check(order, states.COLLECT)
-    if not secrets.compare_digest(str(pickup_code or "").strip(), order.pickup_code):
+    if not pickup_code_matches(order, pickup_code):
         raise ApplicationError(MSG_PICKUP_CODE_WRONG, field="pickup_code")
-    order_move(order, states.COLLECT, actor=actor)
-    order.completed_at = timezone.now()
-    order.save(update_fields=["completed_at", "updated_at"])
-    if not order.is_online:
-        ledger_record_receipt(order=order, cash=True, at=order.completed_at)
-    return order
+    return order_collect_locked(order, actor=actor)
