@@ -69,5 +69,19 @@ def test_a_service_importing_a_view_breaks_the_top_of_apps_contract(clean_copy):
     finally:
         services.write_text(original)
     assert result.returncode == 1
-    assert "Models, services and selectors never import the top of an app BROKEN" in result.stdout
+    assert "Only the top of an app imports the top of an app BROKEN" in result.stdout
     assert "service_points.services -> hub.views" in result.stdout
+
+
+def test_a_helper_importing_a_view_of_its_own_app_breaks_the_top_of_apps_contract(clean_copy):
+    # Not a model, service or selector, and in its own app: only this contract can see it.
+    states = clean_copy / "county_sites" / "orders" / "states.py"
+    original = states.read_text()
+    states.write_text(original + "\nimport county_sites.orders.views  # noqa\n")
+    try:
+        result = _lint(clean_copy)
+    finally:
+        states.write_text(original)
+    assert result.returncode == 1
+    assert "Only the top of an app imports the top of an app BROKEN" in result.stdout
+    assert "county_sites.orders.states -> county_sites.orders.views" in result.stdout
