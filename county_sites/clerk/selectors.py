@@ -36,6 +36,15 @@ class ConsoleToday:
     awaiting_confirmation: list[Order]
 
 
+def _arrived_at() -> Subquery:
+    """When the order last arrived at its service point (its latest move there)."""
+    return Subquery(
+        OrderEvent.objects.filter(order=OuterRef("pk"), to_state=S.AT_SERVICE_POINT)
+        .order_by("-at")
+        .values("at")[:1]
+    )
+
+
 def _for_point(point: ServicePoint) -> QuerySet[Order]:
     return (
         Order.objects.filter(fulfilment=Order.Fulfilment.PICKUP, service_point=point)
@@ -49,15 +58,10 @@ def console_today(*, point: ServicePoint, now: dt.datetime | None = None) -> Con
     not collected (oldest first, with whole days waiting since they arrived), and orders a
     clerk entered for a buyer who has not confirmed yet."""
     today = timezone.localdate(now or timezone.now())
-    arrived = (
-        OrderEvent.objects.filter(order=OuterRef("pk"), to_state=S.AT_SERVICE_POINT)
-        .order_by("-at")
-        .values("at")[:1]
-    )
     here = list(
         _for_point(point)
         .filter(state=S.AT_SERVICE_POINT)
-        .annotate(arrived_at=Subquery(arrived))
+        .annotate(arrived_at=_arrived_at())
         .order_by("arrived_at", "pk")
     )
     waiting = [
@@ -102,15 +106,10 @@ def points_figures_today(
         dt.time.min,
         tzinfo=timezone.get_current_timezone(),
     )
-    arrived = (
-        OrderEvent.objects.filter(order=OuterRef("pk"), to_state=S.AT_SERVICE_POINT)
-        .order_by("-at")
-        .values("at")[:1]
-    )
     pickup = Order.objects.filter(fulfilment=Order.Fulfilment.PICKUP, service_point__isnull=False)
     here = (
         pickup.filter(state=S.AT_SERVICE_POINT)
-        .annotate(arrived_at=Subquery(arrived))
+        .annotate(arrived_at=_arrived_at())
         .values("service_point")
         .annotate(waiting=Count("pk"), over_hold=Count("pk", filter=Q(arrived_at__lt=cutoff)))
         .order_by()
