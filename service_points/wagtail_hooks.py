@@ -12,7 +12,12 @@ from wagtail.admin.ui.tables import BooleanColumn, Column
 from wagtail.admin.views.generic import models as generic
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
-from core.admin_forms import SavedByServiceMixin, changed_values
+from core.admin_forms import (
+    SavedByServiceMixin,
+    ServiceCreateMixin,
+    ServiceEditMixin,
+    changed_values,
+)
 from county_sites.clerk.selectors import PointFigures, points_figures_today
 from service_points.forms import ClerkAddForm, ClerkEditForm
 from service_points.models import Clerk, ServicePoint, ShelfPosition
@@ -31,27 +36,15 @@ from service_points.services import (
 )
 
 
-class ServicePointCreateView(SavedByServiceMixin, generic.CreateView):
-    def save_instance(self):
-        data = self.form.cleaned_data
-        return service_point_create(
-            actor=self.request.user,
-            name=data["name"],
-            village=data["village"],
-            address=data["address"],
-            latitude=data["latitude"],
-            longitude=data["longitude"],
-            opening_hours=data["opening_hours"],
-            phone=data["phone"],
-            commission_rate=data["commission_rate"],
-            is_active=data["is_active"],
-        )
+class ServicePointCreateView(ServiceCreateMixin, generic.CreateView):
+    service = staticmethod(service_point_create)
+    service_fields = SERVICE_POINT_EDITABLE_FIELDS
 
 
-class ServicePointEditView(SavedByServiceMixin, generic.EditView):
-    def save_instance(self):
-        changes = changed_values(self.form, SERVICE_POINT_EDITABLE_FIELDS)
-        return service_point_update(actor=self.request.user, point=self.object, **changes)
+class ServicePointEditView(ServiceEditMixin, generic.EditView):
+    service = staticmethod(service_point_update)
+    object_kwarg = "point"
+    editable_fields = SERVICE_POINT_EDITABLE_FIELDS
 
 
 class ServicePointIndexView(generic.IndexView):
@@ -144,22 +137,15 @@ class ClerkViewSet(ModelViewSet):
 # ------------------------------------------------------------------------------
 # Shelf positions
 # ------------------------------------------------------------------------------
-class ShelfPositionCreateView(SavedByServiceMixin, generic.CreateView):
-    def save_instance(self):
-        data = self.form.cleaned_data
-        return shelf_position_create(
-            actor=self.request.user,
-            point=data["point"],
-            label=data["label"],
-            sort_order=data["sort_order"],
-            is_active=data["is_active"],
-        )
+class ShelfPositionCreateView(ServiceCreateMixin, generic.CreateView):
+    service = staticmethod(shelf_position_create)
+    service_fields = ("point", "label", "sort_order", "is_active")
 
 
-class ShelfPositionEditView(SavedByServiceMixin, generic.EditView):
-    def save_instance(self):
-        changes = changed_values(self.form, SHELF_POSITION_EDITABLE_FIELDS)
-        return shelf_position_update(actor=self.request.user, position=self.object, **changes)
+class ShelfPositionEditView(ServiceEditMixin, generic.EditView):
+    service = staticmethod(shelf_position_update)
+    object_kwarg = "position"
+    editable_fields = SHELF_POSITION_EDITABLE_FIELDS
 
 
 class ShelfPositionViewSet(ModelViewSet):

@@ -27,7 +27,10 @@ from wagtail.admin.widgets import HeaderButton, ListingButton
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
-from core.admin_forms import SavedByServiceMixin, changed_values
+from core.admin_forms import (
+    ServiceCreateMixin,
+    ServiceEditMixin,
+)
 from core.errors import ApplicationError
 from core.roles import is_county_operator
 from county_sites.ledger.selectors import ledger_daily_totals
@@ -55,7 +58,10 @@ register_permission_policy(Order, InspectOnlyPermissionPolicy(Order))
 register_permission_policy(RefundRequest, InspectOnlyPermissionPolicy(RefundRequest))
 
 
-class DeliveryZoneCreateView(SavedByServiceMixin, generic.CreateView):
+class DeliveryZoneCreateView(ServiceCreateMixin, generic.CreateView):
+    service = staticmethod(services.delivery_zone_create)
+    service_fields = ("name", "description", "fee_fen", "sort_order", "is_active")
+
     def get_form(self, form_class=None):
         # Left empty, a new zone goes after the last one (delivery_zone_create), instead of
         # the model's default 0 that would put every new zone first.
@@ -68,22 +74,11 @@ class DeliveryZoneCreateView(SavedByServiceMixin, generic.CreateView):
             form.initial.pop("sort_order", None)
         return form
 
-    def save_instance(self):
-        data = self.form.cleaned_data
-        return services.delivery_zone_create(
-            actor=self.request.user,
-            name=data["name"],
-            description=data["description"],
-            fee_fen=data["fee_fen"],
-            sort_order=data["sort_order"],
-            is_active=data["is_active"],
-        )
 
-
-class DeliveryZoneEditView(SavedByServiceMixin, generic.EditView):
-    def save_instance(self):
-        changes = changed_values(self.form, services.DELIVERY_ZONE_EDITABLE_FIELDS)
-        return services.delivery_zone_update(actor=self.request.user, zone=self.object, **changes)
+class DeliveryZoneEditView(ServiceEditMixin, generic.EditView):
+    service = staticmethod(services.delivery_zone_update)
+    object_kwarg = "zone"
+    editable_fields = services.DELIVERY_ZONE_EDITABLE_FIELDS
 
 
 class DeliveryZoneViewSet(ModelViewSet):

@@ -22,7 +22,9 @@ from wagtail.admin.views.generic import models as generic
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import ListingButton
 
-from core.admin_forms import SavedByServiceMixin, changed_values
+from core.admin_forms import (
+    ServiceEditMixin,
+)
 from core.errors import ApplicationError
 from farmers.models import Listing, ListingPhoto
 from farmers.permissions import can_moderate
@@ -104,12 +106,12 @@ class ListingInspectView(generic.InspectView):
         return context
 
 
-class ListingEditView(SavedByServiceMixin, generic.EditView):
+class ListingEditView(ServiceEditMixin, generic.EditView):
     """Operators correct a listing for its seller; listing_update applies the review rule."""
 
-    def save_instance(self):
-        changes = changed_values(self.form, LISTING_EDITABLE_FIELDS)
-        return listing_update(actor=self.request.user, listing=self.object, **changes)
+    service = staticmethod(listing_update)
+    object_kwarg = "listing"
+    editable_fields = LISTING_EDITABLE_FIELDS
 
 
 class ListingModerateView(View):

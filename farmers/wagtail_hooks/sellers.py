@@ -5,7 +5,10 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.views.generic import models as generic
 from wagtail.admin.viewsets.model import ModelViewSet
 
-from core.admin_forms import SavedByServiceMixin, changed_values
+from core.admin_forms import (
+    ServiceCreateMixin,
+    ServiceEditMixin,
+)
 from farmers.forms.seller_admin import SellerCreateForm, SellerEditForm
 from farmers.models import Seller
 from farmers.services import (
@@ -16,27 +19,18 @@ from farmers.services import (
 )
 
 
-class SellerCreateView(SavedByServiceMixin, generic.CreateView):
-    def save_instance(self):
-        data = self.form.cleaned_data
-        return seller_register(
-            actor=self.request.user,
-            kind=data["kind"],
-            name=data["name"],
-            mobile=data["mobile"],
-            village=data["village"],
-            consent_method=data["consent_method"],
-            registered_by_point=data["registered_by_point"],
-            bank_name=data["bank_name"],
-            bank_account_number=data["bank_account_number"],
-        )
+class SellerCreateView(ServiceCreateMixin, generic.CreateView):
+    service = staticmethod(seller_register)
+    service_fields = (
+        "kind", "name", "mobile", "village", "consent_method", "registered_by_point",
+        "bank_name", "bank_account_number",
+    )  # fmt: skip
 
 
-class SellerEditView(SavedByServiceMixin, generic.EditView):
-    def save_instance(self):
-        allowed = set(SELLER_EDITABLE_FIELDS) | set(SELLER_OPERATOR_FIELDS)
-        changes = changed_values(self.form, allowed)
-        return seller_update(actor=self.request.user, seller=self.object, **changes)
+class SellerEditView(ServiceEditMixin, generic.EditView):
+    service = staticmethod(seller_update)
+    object_kwarg = "seller"
+    editable_fields = (*SELLER_EDITABLE_FIELDS, *SELLER_OPERATOR_FIELDS)
 
 
 class SellerViewSet(ModelViewSet):

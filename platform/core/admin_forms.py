@@ -29,3 +29,30 @@ class SavedByServiceMixin:
 def changed_values(form, allowed) -> dict:
     """What the operator changed on an edit form, among the fields the service accepts."""
     return {name: form.cleaned_data[name] for name in form.changed_data if name in allowed}
+
+
+class ServiceCreateMixin(SavedByServiceMixin):
+    """A Wagtail CreateView that saves by calling `service(actor=<the user>, <field>=<value>
+    for each of service_fields>)`. Declare `service = staticmethod(<entity>_create)`."""
+
+    service = None
+    service_fields: tuple[str, ...] = ()
+
+    def save_instance(self):
+        data = self.form.cleaned_data
+        return self.service(
+            actor=self.request.user, **{name: data[name] for name in self.service_fields}
+        )
+
+
+class ServiceEditMixin(SavedByServiceMixin):
+    """A Wagtail EditView that saves by calling `service(actor=<the user>, <object_kwarg>=<the
+    object>, **<what the operator changed among editable_fields>)`."""
+
+    service = None
+    object_kwarg = ""
+    editable_fields: tuple[str, ...] = ()
+
+    def save_instance(self):
+        changes = changed_values(self.form, self.editable_fields)
+        return self.service(actor=self.request.user, **{self.object_kwarg: self.object}, **changes)

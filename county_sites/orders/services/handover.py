@@ -20,6 +20,8 @@ Then the same path as the operator's order_collect (moves.order_collect_locked):
 the clerk as the event's actor, and for a cash order the cash and its split in the ledger.
 """
 
+import math
+
 from django.core.cache import cache
 from django.db import transaction
 from django.utils.translation import gettext
@@ -112,7 +114,7 @@ def order_hand_over(
         raise ApplicationError(MSG_REFUND_OPEN % {"number": order.number}, field="state")
     if handover_wrong_tries(order) >= HANDOVER_MAX_WRONG_TRIES:
         raise ApplicationError(
-            MSG_TOO_MANY_TRIES % {"minutes": max(1, -(-HANDOVER_WINDOW_SECONDS // 60))},
+            MSG_TOO_MANY_TRIES % {"minutes": math.ceil(HANDOVER_WINDOW_SECONDS / 60)},
             field="pickup_code",
         )
     order_move_check(order, states.COLLECT)
