@@ -192,3 +192,45 @@ class ServicePointSettings(BaseSiteSetting):
                 name="service_points_settings_in_range",
             )
         ]
+
+
+class PointVillager(models.Model):
+    """A villager (or farmer) a point serves: registered or found there by one of its clerks.
+
+    The clerk's console finds villagers through these rows only, so a clerk of one point never
+    sees another point's villagers. A user may be served by several points (one row each);
+    the row is written by service_points.services.point_villager_add, never edited.
+    """
+
+    point = models.ForeignKey(
+        ServicePoint,
+        verbose_name=_("服务点"),
+        on_delete=models.PROTECT,
+        related_name="villagers",
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("村民"),
+        on_delete=models.PROTECT,
+        related_name="service_point_links",
+    )
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("登记店员"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("服务点村民")
+        verbose_name_plural = _("服务点村民")
+        ordering = ["point", "-created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["point", "user"], name="service_points_villager_once_per_point"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.point.name} {self.user.mobile}"

@@ -5,7 +5,7 @@ from decimal import Decimal
 from django.db.models import QuerySet
 from wagtail.models import Site
 
-from service_points.models import Clerk, ServicePoint, ServicePointSettings
+from service_points.models import Clerk, PointVillager, ServicePoint, ServicePointSettings
 
 
 def service_point_list_open() -> QuerySet[ServicePoint]:
@@ -49,3 +49,24 @@ def point_commission_rate(*, point: ServicePoint) -> Decimal:
     if point.commission_rate is not None:
         return point.commission_rate
     return service_point_settings_get().commission_rate_default
+
+
+def point_villager_get(*, point: ServicePoint, user_id: int) -> PointVillager | None:
+    """The link of user `user_id` to `point`, with the user; None when the point does not
+    serve that user (the console then treats them as unknown)."""
+    return (
+        PointVillager.objects.select_related("user")
+        .filter(point=point, user_id=user_id, user__is_active=True)
+        .first()
+    )
+
+
+def point_villager_find(*, point: ServicePoint, mobile: str) -> PointVillager | None:
+    """The villager `point` serves with this (already normalised) mobile number, or None."""
+    if not mobile:
+        return None
+    return (
+        PointVillager.objects.select_related("user")
+        .filter(point=point, user__mobile=mobile, user__is_active=True)
+        .first()
+    )

@@ -19,13 +19,15 @@ from accounts.services import mobile_normalize, user_resident_get_or_create
 from core.errors import ApplicationError, full_clean_or_refuse
 from core.roles import MSG_OPERATOR_ONLY, county_operator_check
 from core.updates import MSG_UNKNOWN_FIELDS, model_update
-from service_points.models import Clerk, ServicePoint, ShelfPosition
+from service_points.models import Clerk, PointVillager, ServicePoint, ShelfPosition
+from service_points.selectors import clerk_point_for_user
 
 __all__ = [
     "MSG_CLERK_ALREADY_HERE",
     "MSG_CLERK_ELSEWHERE",
     "MSG_CLERK_IS_STAFF",
     "MSG_CLERK_NOT_ACTIVE",
+    "MSG_NOT_A_CLERK",
     "MSG_OPERATOR_ONLY",
     "MSG_POINT_CLOSED",
     "MSG_SHELF_LABEL_TAKEN",
@@ -34,6 +36,7 @@ __all__ = [
     "clerk_deactivate",
     "clerk_move",
     "clerk_reactivate",
+    "point_villager_add",
     "service_point_create",
     "service_point_update",
     "shelf_position_create",
@@ -45,6 +48,7 @@ MSG_CLERK_ALREADY_HERE = _("这个手机号已是本服务点的店员。")
 MSG_CLERK_IS_STAFF = _("管理后台的工作人员不能同时做店员。")
 MSG_CLERK_NOT_ACTIVE = _("这个店员已停用，请先恢复。")
 MSG_POINT_CLOSED = _("服务点“%(point)s”已停业，不能安排店员。")
+MSG_NOT_A_CLERK = _("只有营业中服务点的在岗店员才能办理。")
 MSG_SHELF_LABEL_TAKEN = _("本服务点已有货架位置“%(label)s”。")
 
 SERVICE_POINT_EDITABLE_FIELDS = (
@@ -214,3 +218,20 @@ def shelf_position_update(*, actor, position: ShelfPosition, **changes) -> Shelf
         validate=lambda locked, _changed: _shelf_label_free_check(locked),
     )
     return saved
+
+
+# ------------------------------------------------------------------------------
+# The villagers a point serves
+# ------------------------------------------------------------------------------
+@transaction.atomic
+def point_villager_add(*, clerk_user, user: User) -> tuple[PointVillager, bool]:
+    """Record that the clerk's own point serves `user` (once: a second call finds the row).
+    Returns (link, created). Only an active clerk of an open point; the point is theirs,
+    never one they name, so a clerk cannot attach a villager to another point."""
+    point = clerk_point_for_user(user=clerk_user)
+    if point is None:
+        raise ApplicationError(MSG_NOT_A_CLERK)
+    link, created = PointVillager.objects.get_or_create(
+        point=point, user=user, defaults={"added_by": clerk_user}
+    )
+    return link, created
