@@ -152,6 +152,15 @@ class Order(models.Model):
         related_name="orders",
     )
     pickup_code = models.CharField(_("取货码"), max_length=6, blank=True)
+    # Where the parcel waits on the point's shelf, set by the clerk on receiving.
+    shelf_position = models.ForeignKey(
+        "service_points.ShelfPosition",
+        verbose_name=_("货架位置"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     delivery_zone = models.ForeignKey(
         DeliveryZone,
         verbose_name=_("配送区域"),
@@ -257,6 +266,11 @@ class Order(models.Model):
 class OrderLine(models.Model):
     """One listing in an order, with the title, unit and price as they were when ordered."""
 
+    class Arrival(models.TextChoices):
+        RECEIVED = "received", _("已收到")
+        SHORT = "short", _("缺货")
+        DAMAGED = "damaged", _("破损")
+
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
     listing = models.ForeignKey(
         "farmers.Listing", verbose_name=_("商品"), on_delete=models.PROTECT, related_name="+"
@@ -270,6 +284,16 @@ class OrderLine(models.Model):
     price_fen = models.PositiveIntegerField(_("单价（分）"))
     quantity = models.PositiveIntegerField(_("数量"))
     line_total_fen = models.PositiveIntegerField(_("小计（分）"))
+    # Checked by the point's clerk when the delivery comes in (issue 9, receiving): empty until
+    # then. Only a received line can be handed over; a short or damaged one becomes an
+    # after-sales case for the buyer.
+    arrival = models.CharField(
+        _("到货检查"), max_length=16, choices=Arrival.choices, blank=True, default=""
+    )
+    arrival_checked_at = models.DateTimeField(_("到货检查时间"), null=True, blank=True)
+    # Set when this line leaves the point with the buyer (or their collector): a partial
+    # pickup hands over some lines and leaves the rest, under a new code.
+    handed_over_at = models.DateTimeField(_("交付时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("订单商品")
