@@ -76,3 +76,4 @@ bench: setup
 	$(PY) -m bench.tenant_overhead
 	$(PY) -m bench.photos
 	$(PY) -m bench.storefront
+	$(PY) -m bench.clerk

@@ -29,11 +29,22 @@ class WaitingParcel:
     days_waiting: int
 
 
+# The home shows the first few of each list and its count; the rest is a tap away, paged
+# (console_list_page). Measured with bench/clerk.py: at 500 orders the whole lists made the
+# home 138 KB and 140 ms.
+HOME_LIST_LIMIT = 8
+LIST_PAGE_SIZE = 20
+LISTS = ("waiting", "incoming", "confirm")
+
+
 @dataclass(frozen=True)
 class ConsoleToday:
     incoming: list[Order]
     waiting: list[WaitingParcel]
     awaiting_confirmation: list[Order]
+    incoming_count: int = 0
+    waiting_count: int = 0
+    awaiting_count: int = 0
 
 
 def _arrived_at() -> Subquery:
@@ -53,18 +64,31 @@ def _for_point(point: ServicePoint) -> QuerySet[Order]:
     )
 
 
-def console_today(*, point: ServicePoint, now: dt.datetime | None = None) -> ConsoleToday:
-    """The console home's three lists for `point`: orders on their way here, parcels here and
-    not collected (oldest first, with whole days waiting since they arrived), and orders a
-    clerk entered for a buyer who has not confirmed yet."""
+AWAITING = Q(state=S.PLACED, entered_by__isnull=False, buyer_confirmed_at__isnull=True)
+
+
+def point_list_orders(*, point: ServicePoint, which: str) -> QuerySet[Order]:
+    """One of the console's lists at `point`, in the order the clerk works through it:
+    "waiting" (parcels on the shelf, oldest first, annotated with `arrived_at`), "incoming"
+    (on their way) or "confirm" (entered for a buyer who has not confirmed yet)."""
+    if which == "waiting":
+        return (
+            _for_point(point)
+            .filter(state=S.AT_SERVICE_POINT)
+            .annotate(arrived_at=_arrived_at())
+            .order_by("arrived_at", "pk")
+        )
+    if which == "incoming":
+        return _for_point(point).filter(INCOMING).order_by("placed_at", "pk")
+    if which == "confirm":
+        return _for_point(point).filter(AWAITING).order_by("placed_at", "pk")
+    raise ValueError(which)
+
+
+def waiting_parcels(orders, *, now: dt.datetime | None = None) -> list[WaitingParcel]:
+    """Orders of the "waiting" list with their whole local days on the shelf."""
     today = timezone.localdate(now or timezone.now())
-    here = list(
-        _for_point(point)
-        .filter(state=S.AT_SERVICE_POINT)
-        .annotate(arrived_at=_arrived_at())
-        .order_by("arrived_at", "pk")
-    )
-    waiting = [
+    return [
         WaitingParcel(
             order=order,
             arrived_at=order.arrived_at,
@@ -72,15 +96,31 @@ def console_today(*, point: ServicePoint, now: dt.datetime | None = None) -> Con
             if order.arrived_at
             else 0,
         )
-        for order in here
+        for order in orders
     ]
-    incoming = list(_for_point(point).filter(INCOMING).order_by("placed_at", "pk"))
-    awaiting = list(
-        _for_point(point)
-        .filter(state=S.PLACED, entered_by__isnull=False, buyer_confirmed_at__isnull=True)
-        .order_by("placed_at", "pk")
+
+
+def console_today(
+    *, point: ServicePoint, now: dt.datetime | None = None, limit: int = HOME_LIST_LIMIT
+) -> ConsoleToday:
+    """The console home for `point`: the first `limit` of each list (parcels waiting, oldest
+    first, with their days; orders on their way; orders awaiting the buyer) and how many each
+    list holds. The same number of queries however many orders the point has."""
+    counts = Order.objects.filter(
+        fulfilment=Order.Fulfilment.PICKUP, service_point=point
+    ).aggregate(
+        waiting=Count("pk", filter=Q(state=S.AT_SERVICE_POINT)),
+        incoming=Count("pk", filter=INCOMING),
+        awaiting=Count("pk", filter=AWAITING),
     )
-    return ConsoleToday(incoming=incoming, waiting=waiting, awaiting_confirmation=awaiting)
+    return ConsoleToday(
+        incoming=list(point_list_orders(point=point, which="incoming")[:limit]),
+        waiting=waiting_parcels(point_list_orders(point=point, which="waiting")[:limit], now=now),
+        awaiting_confirmation=list(point_list_orders(point=point, which="confirm")[:limit]),
+        incoming_count=counts["incoming"],
+        waiting_count=counts["waiting"],
+        awaiting_count=counts["awaiting"],
+    )
 
 
 @dataclass(frozen=True)

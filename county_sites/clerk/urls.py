@@ -9,4 +9,5 @@ app_name = "clerk"
 urlpatterns = [
     path("clerk/", views.console_home, name="console_home"),
     path("clerk/handover/", views.console_handover, name="console_handover"),
+    path("clerk/list/<slug:which>/", views.console_list, name="console_list"),
 ]

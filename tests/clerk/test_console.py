@@ -230,3 +230,44 @@ def test_another_county_shows_nothing_of_this_one(
     assert "千岛湖服务点" in page and "递铺服务点" not in page
     for number in mine["incoming"] + mine["waiting"] + mine["awaiting"]:
         assert number not in page
+
+
+def test_the_home_shows_the_first_of_each_list_and_counts_and_the_list_pages_the_rest(
+    clerk_client, operator, buyer, shoots, point, clerk, point_q, clerk_q
+):
+    from county_sites.clerk.selectors import HOME_LIST_LIMIT, LIST_PAGE_SIZE
+
+    total = LIST_PAGE_SIZE + 3
+    _day_of_work(
+        operator=operator,
+        buyer=buyer,
+        listing=shoots,
+        point=point,
+        entered_by=clerk.user,
+        count=total,
+    )
+    home = clerk_client.get(CONSOLE)
+    today = home.context["today"]
+    assert (today.waiting_count, today.incoming_count, today.awaiting_count) == (
+        total,
+        total,
+        total,
+    )
+    assert len(today.waiting) == len(today.incoming) == HOME_LIST_LIMIT
+    assert f"全部 {total} 个包裹" in home.content.decode()
+
+    first = clerk_client.get("/clerk/list/waiting/")
+    second = clerk_client.get("/clerk/list/waiting/?page=2")
+    assert first.status_code == second.status_code == 200
+    numbers = [p.order.number for p in first.context["parcels"]] + [
+        p.order.number for p in second.context["parcels"]
+    ]
+    assert len(numbers) == len(set(numbers)) == total
+    assert clerk_client.get("/clerk/list/nonsense/").status_code == 404
+
+    # Point Q's clerk sees none of point P's orders in any list.
+    clerk_client.force_login(clerk_q.user)
+    for which in ("waiting", "incoming", "confirm"):
+        response = clerk_client.get(f"/clerk/list/{which}/")
+        assert response.status_code == 200
+        assert response.context["page"].paginator.count == 0
