@@ -5,10 +5,11 @@ reach the page; the number of queries does not grow with the number of orders.""
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
-from county_sites.orders.models import Order, OrderEvent, OrderLine
+from county_sites.orders.models import Order, OrderLine
+from county_sites.orders.selectors import days_waiting, order_arrived_at_subquery
 from service_points.models import ServicePoint
 
 S = Order.State
@@ -38,11 +39,7 @@ class ConsoleToday:
 
 def _arrived_at() -> Subquery:
     """When the order last arrived at its service point (its latest move there)."""
-    return Subquery(
-        OrderEvent.objects.filter(order=OuterRef("pk"), to_state=S.AT_SERVICE_POINT)
-        .order_by("-at")
-        .values("at")[:1]
-    )
+    return order_arrived_at_subquery()
 
 
 def _for_point(point: ServicePoint) -> QuerySet[Order]:
@@ -57,23 +54,7 @@ def console_today(*, point: ServicePoint, now: dt.datetime | None = None) -> Con
     """The console home's three lists for `point`: orders on their way here, parcels here and
     not collected (oldest first, with whole days waiting since they arrived), and orders a
     clerk entered for a buyer who has not confirmed yet."""
-    today = timezone.localdate(now or timezone.now())
-    here = list(
-        _for_point(point)
-        .filter(state=S.AT_SERVICE_POINT)
-        .annotate(arrived_at=_arrived_at())
-        .order_by("arrived_at", "pk")
-    )
-    waiting = [
-        WaitingParcel(
-            order=order,
-            arrived_at=order.arrived_at,
-            days_waiting=(today - timezone.localdate(order.arrived_at)).days
-            if order.arrived_at
-            else 0,
-        )
-        for order in here
-    ]
+    waiting = _waiting(point=point, now=now)
     incoming = list(_for_point(point).filter(INCOMING).order_by("placed_at", "pk"))
     awaiting = list(
         _for_point(point)
@@ -81,6 +62,31 @@ def console_today(*, point: ServicePoint, now: dt.datetime | None = None) -> Con
         .order_by("placed_at", "pk")
     )
     return ConsoleToday(incoming=incoming, waiting=waiting, awaiting_confirmation=awaiting)
+
+
+def _waiting(*, point: ServicePoint, now: dt.datetime | None) -> list[WaitingParcel]:
+    here = (
+        _for_point(point)
+        .filter(state=S.AT_SERVICE_POINT)
+        .annotate(arrived_at=_arrived_at())
+        .order_by("arrived_at", "pk")
+    )
+    return [
+        WaitingParcel(
+            order=order,
+            arrived_at=order.arrived_at,
+            days_waiting=days_waiting(arrived_at=order.arrived_at, now=now),
+        )
+        for order in here
+    ]
+
+
+def clerk_overdue_parcels(
+    *, point: ServicePoint, hold_days: int, now: dt.datetime | None = None
+) -> list[WaitingParcel]:
+    """`point`'s parcels that have waited `hold_days` whole days or more (the console home
+    flags the same ones), oldest first: the ones the clerk may return to the county."""
+    return [parcel for parcel in _waiting(point=point, now=now) if parcel.days_waiting >= hold_days]
 
 
 @dataclass(frozen=True)

@@ -9,4 +9,6 @@ app_name = "clerk"
 urlpatterns = [
     path("clerk/", views.console_home, name="console_home"),
     path("clerk/handover/", views.console_handover, name="console_handover"),
+    path("clerk/overdue/", views.console_overdue, name="console_overdue"),
+    path("clerk/overdue/return/", views.console_return, name="console_return"),
 ]

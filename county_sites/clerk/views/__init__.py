@@ -12,5 +12,12 @@ on `request.point`.
 from county_sites.clerk.views.base import clerk_required
 from county_sites.clerk.views.handover import console_handover
 from county_sites.clerk.views.home import console_home
+from county_sites.clerk.views.overdue import console_overdue, console_return
 
-__all__ = ["clerk_required", "console_handover", "console_home"]
+__all__ = [
+    "clerk_required",
+    "console_handover",
+    "console_home",
+    "console_overdue",
+    "console_return",
+]
