@@ -10,6 +10,8 @@ import zoneinfo
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django_tenants.utils import tenant_context
 
@@ -426,3 +428,21 @@ def test_the_operator_returns_an_overdue_parcel_on_the_act_page(
     assert response.status_code == 302
     assert Order.objects.get(pk=overdue_now.pk).state == Order.State.RETURNED
     assert OrderEvent.objects.filter(order=overdue_now).last().actor_id == operator.pk
+
+
+def test_the_overdue_list_does_not_grow_in_queries_with_the_parcels(
+    clerk_client, operator, buyer, tea, shoots, point, hold
+):
+    def queries_with(count):
+        for _ in range(count):
+            _arrived(
+                operator,
+                place(buyer, [(tea, 1), (shoots, 1)], point=point, payment="cash_on_pickup"),
+                at=timezone.now() - dt.timedelta(days=hold + 1),
+            )
+        with CaptureQueriesContext(connection) as queries:
+            response = clerk_client.get(OVERDUE)
+        assert response.status_code == 200
+        return len(queries)
+
+    assert queries_with(1) == queries_with(5)
