@@ -38,7 +38,8 @@ class ConsoleToday:
 
 
 def _arrived_at() -> Subquery:
-    """When the order last arrived at its service point (its latest move there)."""
+    """When the order last arrived at its service point (its latest move there; a partial
+    pickup does not restart the wait)."""
     return order_arrived_at_subquery()
 
 
