@@ -5,10 +5,11 @@ reach the page; the number of queries does not grow with the number of orders.""
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
-from county_sites.orders.models import Order, OrderEvent, OrderLine
+from county_sites.orders.models import Order, OrderLine
+from county_sites.orders.selectors import days_waiting, order_arrived_at_subquery
 from service_points.models import ServicePoint
 
 S = Order.State
@@ -48,12 +49,9 @@ class ConsoleToday:
 
 
 def _arrived_at() -> Subquery:
-    """When the order last arrived at its service point (its latest move there)."""
-    return Subquery(
-        OrderEvent.objects.filter(order=OuterRef("pk"), to_state=S.AT_SERVICE_POINT)
-        .order_by("-at")
-        .values("at")[:1]
-    )
+    """When the order last arrived at its service point (its latest move there; a partial
+    pickup does not restart the wait)."""
+    return order_arrived_at_subquery()
 
 
 def _for_point(point: ServicePoint) -> QuerySet[Order]:
@@ -87,17 +85,23 @@ def point_list_orders(*, point: ServicePoint, which: str) -> QuerySet[Order]:
 
 def waiting_parcels(orders, *, now: dt.datetime | None = None) -> list[WaitingParcel]:
     """Orders of the "waiting" list with their whole local days on the shelf."""
-    today = timezone.localdate(now or timezone.now())
     return [
         WaitingParcel(
             order=order,
             arrived_at=order.arrived_at,
-            days_waiting=(today - timezone.localdate(order.arrived_at)).days
-            if order.arrived_at
-            else 0,
+            days_waiting=days_waiting(arrived_at=order.arrived_at, now=now),
         )
         for order in orders
     ]
+
+
+def clerk_overdue_parcels(
+    *, point: ServicePoint, hold_days: int, now: dt.datetime | None = None
+) -> list[WaitingParcel]:
+    """`point`'s parcels that have waited `hold_days` whole days or more (the console home
+    flags the same ones), oldest first: the ones the clerk may return to the county."""
+    parcels = waiting_parcels(point_list_orders(point=point, which="waiting"), now=now)
+    return [parcel for parcel in parcels if parcel.days_waiting >= hold_days]
 
 
 def console_today(

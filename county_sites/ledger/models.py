@@ -53,6 +53,11 @@ class LedgerEntry(models.Model):
         "orders.RefundRequest", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     provider = models.CharField(_("支付方式"), max_length=32, blank=True)
+    # Which receipt of the order this entry belongs to when there can be several: a cash
+    # order is paid at the till one hand-over at a time (a partial pickup takes the cash for
+    # the lines leaving now), each hand-over's entries under its key
+    # (county_sites.orders.models.OrderHandover.key). Empty for an online payment and refunds.
+    receipt_key = models.CharField(_("收款标识"), max_length=64, blank=True, default="")
     memo = models.CharField(_("说明"), max_length=255, blank=True)
     created_at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
 
@@ -61,11 +66,18 @@ class LedgerEntry(models.Model):
         verbose_name_plural = _("账目")
         ordering = ["created_at", "pk"]
         constraints = [
-            # One receipt and one refund per order: a duplicate notify cannot book money twice.
+            # One online payment per order: a duplicate notify cannot book money twice.
             models.UniqueConstraint(
                 fields=["order"],
-                condition=models.Q(kind__in=["payment", "cash_collected"]),
-                name="ledger_one_receipt_per_order",
+                condition=models.Q(kind="payment"),
+                name="ledger_one_payment_per_order",
+            ),
+            # One cash receipt per hand-over of an order: a retried hand-over (the same form
+            # posted again) cannot book the cash twice.
+            models.UniqueConstraint(
+                fields=["order", "receipt_key"],
+                condition=models.Q(kind="cash_collected"),
+                name="ledger_one_cash_receipt_per_key",
             ),
             models.UniqueConstraint(
                 fields=["refund_request"],

@@ -37,6 +37,14 @@ class DayTotals:
         return self.received - self.accounted
 
 
+def receipt_amount(*, order, lines, delivery_fee: bool) -> int:
+    """What the given lines of `order` cost, with its delivery fee when `delivery_fee`: the
+    cash a hand-over of them takes, and what their split adds up to."""
+    return sum(line.line_total_fen for line in lines) + (
+        order.delivery_fee_fen if delivery_fee else 0
+    )
+
+
 def ledger_totals(*, start=None, end=None, seller=None) -> dict[str, int]:
     """Sum per kind of entries with start <= created_at < end (either may be None), of one
     seller's entries when `seller` is given."""

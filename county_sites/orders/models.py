@@ -106,6 +106,9 @@ class Order(models.Model):
         CANCELLED = "cancelled", _("已取消")
         REFUND_REQUESTED = "refund_requested", _("退款申请中")
         REFUNDED = "refunded", _("已退款")
+        # Not collected within the point's hold and sent back to the county (refunded and
+        # restocked for what was still on the shelf): county_sites.orders.services.order_return.
+        RETURNED = "returned", _("已退回")
 
     class Fulfilment(models.TextChoices):
         PICKUP = "pickup", _("服务点自提")
@@ -231,6 +234,7 @@ class Order(models.Model):
                         "cancelled",
                         "refund_requested",
                         "refunded",
+                        "returned",
                     ]
                 ),  # fmt: skip
                 name="orders_order_state_valid",
@@ -263,6 +267,44 @@ class Order(models.Model):
         return self.payment_method == self.PaymentMethod.BANK_GATEWAY
 
 
+class OrderHandover(models.Model):
+    """One hand-over at the service point: some or all of an order's lines leaving with the
+    buyer or someone collecting for them (issue 9, partial pickup). Written by
+    county_sites.orders.services.order_hand_over / order_collect only; the lines it handed over
+    point at it (OrderLine.handover). `key` comes from the clerk's form: the same form posted
+    again finds this row and books nothing twice."""
+
+    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="handovers")
+    key = models.CharField(_("交付标识"), max_length=64)
+    handed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("交付人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    collected_by_name = models.CharField(_("取货人姓名"), max_length=64, blank=True)
+    relation = models.CharField(_("与买家的关系"), max_length=32, blank=True)
+    # Cash taken for these lines (0 for an online order): the ledger's cash receipt of the
+    # same key says the same; this copy is what the success page shows.
+    cash_fen = models.PositiveIntegerField(_("收取现金（分）"), default=0)
+    at = models.DateTimeField(_("交付时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("交付记录")
+        verbose_name_plural = _("交付记录")
+        ordering = ["at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["order", "key"], name="orders_handover_key_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.order_id} {self.key}"
+
+    @property
+    def cash_yuan(self) -> str:
+        return yuan(self.cash_fen)
+
+
 class OrderLine(models.Model):
     """One listing in an order, with the title, unit and price as they were when ordered."""
 
@@ -270,6 +312,10 @@ class OrderLine(models.Model):
         RECEIVED = "received", _("已收到")
         SHORT = "short", _("缺货")
         DAMAGED = "damaged", _("破损")
+
+    # Arrival checks a line may be handed over with: "" is a parcel that came in without a
+    # line-by-line check (received as a whole).
+    HANDABLE_ARRIVALS = ("", "received")
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
     listing = models.ForeignKey(
@@ -294,6 +340,14 @@ class OrderLine(models.Model):
     # Set when this line leaves the point with the buyer (or their collector): a partial
     # pickup hands over some lines and leaves the rest, under a new code.
     handed_over_at = models.DateTimeField(_("交付时间"), null=True, blank=True)
+    handover = models.ForeignKey(
+        OrderHandover,
+        verbose_name=_("交付记录"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="lines",
+    )
 
     class Meta:
         verbose_name = _("订单商品")
@@ -308,6 +362,11 @@ class OrderLine(models.Model):
                 condition=models.Q(line_total_fen=models.F("price_fen") * models.F("quantity")),
                 name="orders_line_total_adds_up",
             ),
+            models.CheckConstraint(
+                condition=models.Q(handover__isnull=True, handed_over_at__isnull=True)
+                | models.Q(handover__isnull=False, handed_over_at__isnull=False),
+                name="orders_line_handed_over_with_record",
+            ),
         ]
 
     def __str__(self):
@@ -320,6 +379,12 @@ class OrderLine(models.Model):
     @property
     def line_total_yuan(self) -> str:
         return yuan(self.line_total_fen)
+
+    @property
+    def can_hand_over(self) -> bool:
+        """Still on the point's shelf and fit to go: arrived (or not checked line by line) and
+        not handed over yet."""
+        return self.handed_over_at is None and self.arrival in self.HANDABLE_ARRIVALS
 
 
 class OrderEvent(models.Model):

@@ -3,11 +3,21 @@
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
+from django.utils import timezone
 
 from core.money import yuan
-from county_sites.orders.models import Cart, CartLine, DeliveryZone, Order, OrderLine
+from county_sites.ledger.selectors import receipt_amount
+from county_sites.orders.models import (
+    Cart,
+    CartLine,
+    DeliveryZone,
+    Order,
+    OrderEvent,
+    OrderLine,
+)
 from farmers.models import Listing, Seller
+from service_points.selectors import service_point_settings_get
 
 # The session key of an anonymous visitor's cart: {listing id: quantity}, merged into their cart
 # when they sign in (county_sites.orders.signals.cart_merge_on_login).
@@ -137,3 +147,89 @@ def seller_order_lines(*, seller: Seller, limit: int = 50) -> list[SellerOrderLi
         for order in order_list_for_seller(seller=seller)[:limit]
         for line in order.seller_lines
     ]
+
+
+# ------------------------------------------------------------------------------
+# Parcels at a service point: how long they have waited, what is left to hand over
+# ------------------------------------------------------------------------------
+def order_arrived_at_subquery() -> Subquery:
+    """When the order last arrived at its service point: its latest move there from another
+    state (a partial pickup logs at_service_point -> at_service_point and restarts nothing)."""
+    return Subquery(
+        OrderEvent.objects.filter(order=OuterRef("pk"), to_state=Order.State.AT_SERVICE_POINT)
+        .exclude(from_state=Order.State.AT_SERVICE_POINT)
+        .order_by("-at")
+        .values("at")[:1]
+    )
+
+
+def order_arrived_at(*, order: Order) -> dt.datetime | None:
+    """When `order` last arrived at its service point (None if it never did)."""
+    return (
+        Order.objects.filter(pk=order.pk)
+        .annotate(arrived_at=order_arrived_at_subquery())
+        .values_list("arrived_at", flat=True)
+        .first()
+    )
+
+
+def days_waiting(*, arrived_at: dt.datetime | None, now: dt.datetime | None = None) -> int:
+    """Whole local days since `arrived_at` (0 the day it came, 1 the next day ...)."""
+    if arrived_at is None:
+        return 0
+    today = timezone.localdate(now or timezone.now())
+    return (today - timezone.localdate(arrived_at)).days
+
+
+def order_past_hold(*, order: Order, now: dt.datetime | None = None) -> bool:
+    """Whether a parcel at its point has waited the county's hold (parcel_hold_days) whole
+    days or more since it arrived: flagged on the console, and returnable to the county."""
+    if order.state != Order.State.AT_SERVICE_POINT:
+        return False
+    hold = service_point_settings_get().parcel_hold_days
+    return days_waiting(arrived_at=order_arrived_at(order=order), now=now) >= hold
+
+
+def order_lines_to_hand_over(*, order: Order) -> list[OrderLine]:
+    """The lines still to leave the point with the buyer (OrderLine.can_hand_over), by pk;
+    uses prefetched lines when the order has them."""
+    return [line for line in sorted(order.lines.all(), key=_line_pk) if line.can_hand_over]
+
+
+def handover_cash_due(*, order: Order, lines) -> int:
+    """The cash to take for handing `lines` of `order` over now: nothing for an online order
+    (paid already); for a cash order what those lines cost, plus the delivery fee on its first
+    hand-over. The one rule for what a hand-over collects: the console shows it, the
+    hand-over books it (county_sites.ledger.services.ledger_record_cash_receipt)."""
+    if order.is_online:
+        return 0
+    return receipt_amount(order=order, lines=lines, delivery_fee=handover_is_first(order=order))
+
+
+def order_cash_due(order: Order) -> int:
+    """The cash still to take for `order`: handover_cash_due of every line still to hand over
+    (a short or damaged line is not paid for at the point)."""
+    return handover_cash_due(order=order, lines=order_lines_to_hand_over(order=order))
+
+
+def order_return_refund_due(order: Order) -> int:
+    """What returning `order` to the county refunds: for an online order what its lines still
+    on the shelf cost, with the delivery fee if nothing was handed over; 0 for a cash order
+    (those lines were never paid for). Shown before the return, booked by it
+    (county_sites.orders.services.order_return)."""
+    if not order.is_online:
+        return 0
+    return receipt_amount(
+        order=order,
+        lines=order_lines_to_hand_over(order=order),
+        delivery_fee=handover_is_first(order=order),
+    )
+
+
+def handover_is_first(*, order: Order) -> bool:
+    """No line of `order` has been handed over yet (the delivery fee goes with the first)."""
+    return all(line.handed_over_at is None for line in order.lines.all())
+
+
+def _line_pk(line: OrderLine) -> int:
+    return line.pk

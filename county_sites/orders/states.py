@@ -3,12 +3,18 @@
     placed ──pay──> paid ──prepare──> preparing ──arrive──> at_service_point ──collect──> collected
       │  └────────prepare (cash on pickup)─┘   └──deliver──> delivered
       └──cancel──> cancelled
+                                                            at_service_point ──return──> returned
     paid / preparing / at_service_point / collected / delivered ──request refund──>
         refund_requested ──approve──> refunded
                          └─refuse──> (the state it came from)
 
 Cash-on-pickup orders are never "paid": the money is taken at the service point and booked
-in the ledger when the parcel is collected.
+in the ledger at each hand-over, for the lines handed over.
+
+A partial pickup (some lines handed over, a new pickup code for the rest) is no move: the
+order stays at_service_point until its last line goes, and collect is that last hand-over.
+A parcel not collected within the point's hold may be returned to the county (return): what
+was still on the shelf is refunded (online orders) and restocked.
 
 An order a clerk entered on the buyer's behalf (Order.entered_by) waits for the buyer's
 confirmation (Order.buyer_confirmed_at) before the money, the preparation, the service point
@@ -27,6 +33,7 @@ DELIVER = "deliver"
 CANCEL = "cancel"
 REQUEST_REFUND = "request_refund"
 APPROVE_REFUND = "approve_refund"
+RETURN = "return"
 
 # move -> states it may start from
 TRANSITIONS: dict[str, frozenset[str]] = {
@@ -38,6 +45,7 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     CANCEL: frozenset({S.PLACED}),
     REQUEST_REFUND: frozenset({S.PAID, S.PREPARING, S.AT_SERVICE_POINT, S.COLLECTED, S.DELIVERED}),
     APPROVE_REFUND: frozenset({S.REFUND_REQUESTED}),
+    RETURN: frozenset({S.AT_SERVICE_POINT}),
 }
 
 TARGET: dict[str, str] = {
@@ -49,6 +57,7 @@ TARGET: dict[str, str] = {
     CANCEL: S.CANCELLED,
     REQUEST_REFUND: S.REFUND_REQUESTED,
     APPROVE_REFUND: S.REFUNDED,
+    RETURN: S.RETURNED,
 }
 
 
@@ -84,7 +93,7 @@ def _state_allows(move: str, order: Order) -> bool:
     if move == PREPARE:
         # Online orders are prepared once paid; cash orders straight from placed.
         return order.state == (S.PAID if online else S.PLACED)
-    if move in (ARRIVE, COLLECT):
+    if move in (ARRIVE, COLLECT, RETURN):
         return pickup
     if move == DELIVER:
         return not pickup

@@ -36,6 +36,7 @@ from core.roles import is_county_operator
 from county_sites.ledger.selectors import ledger_daily_totals
 from county_sites.orders import services, states
 from county_sites.orders.models import DeliveryZone, Order, RefundRequest
+from county_sites.orders.selectors import order_past_hold
 
 REPORT_DAYS = 31
 
@@ -214,9 +215,14 @@ ORDER_MOVES = {
     "prepare": services.order_prepare,
     "arrive": services.order_arrive,
     "deliver": services.order_deliver,
+    # A parcel past the point's hold back to the county: refunded and restocked (the
+    # service refuses one that has not waited the hold yet).
+    states.RETURN: services.order_return,
 }
 # The act page's buttons, in the order an order goes; only those the order allows now show.
-ACT_PAGE_MOVES = (states.PREPARE, states.ARRIVE, states.DELIVER, states.COLLECT, states.CANCEL)
+ACT_PAGE_MOVES = (
+    states.PREPARE, states.ARRIVE, states.DELIVER, states.COLLECT, states.RETURN, states.CANCEL,
+)  # fmt: skip
 
 
 def _operator_only(request):
@@ -258,7 +264,12 @@ def order_act(request, pk: int):
             "order": order,
             "lines": order.lines.all(),
             "events": order.events.select_related("actor"),
-            "moves": {move for move in ACT_PAGE_MOVES if states.can(move, order)},
+            "moves": {
+                move
+                for move in ACT_PAGE_MOVES
+                if states.can(move, order)
+                and (move != states.RETURN or order_past_hold(order=order))
+            },
             "awaits_buyer": states.awaits_buyer(order),
         },
         status=status,

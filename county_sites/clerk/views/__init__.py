@@ -13,5 +13,13 @@ from county_sites.clerk.views.base import clerk_required
 from county_sites.clerk.views.handover import console_handover
 from county_sites.clerk.views.home import console_home
 from county_sites.clerk.views.lists import console_list
+from county_sites.clerk.views.overdue import console_overdue, console_return
 
-__all__ = ["clerk_required", "console_handover", "console_home", "console_list"]
+__all__ = [
+    "clerk_required",
+    "console_handover",
+    "console_home",
+    "console_list",
+    "console_overdue",
+    "console_return",
+]

@@ -5,8 +5,11 @@ import order_place`):
 
 - cart: cart lines and the session cart merged on sign-in;
 - placing: order_place (stock reserved, idempotent) and the buyer's confirmation;
-- moves: the operator's and the buyer's state moves (prepare, arrive, collect, deliver, cancel);
-- handover: order_hand_over, the point's clerk handing a parcel over by its pickup code;
+- moves: the operator's and the buyer's state moves (prepare, arrive, deliver, cancel, and the
+  last step of a hand-over);
+- handover: order_hand_over (the point's clerk) and order_collect (the operator) handing a
+  parcel over by its pickup code, all of it or some lines (partial pickup);
+- returns: order_return, a parcel not collected within the hold sent back to the county;
 - paying: the money of online orders coming in (start, the bank's notify, reconciliation, the
   payment timeout), through county_sites.payments;
 - refunds: refund requests and the operator's decision;
@@ -36,18 +39,23 @@ from county_sites.orders.services.handover import (
     HANDOVER_MAX_WRONG_TRIES,
     HANDOVER_WINDOW_SECONDS,
     MSG_COLLECTOR_NAME_REQUIRED,
+    MSG_LINE_NOT_TO_HAND_OVER,
+    MSG_NO_LINES_CHOSEN,
     MSG_NOT_A_CLERK,
     MSG_NOT_FOUND_HERE,
+    MSG_NOTHING_TO_HAND_OVER,
     MSG_REFUND_OPEN,
     MSG_TOO_MANY_TRIES,
+    SMS_REST_NEW_CODE,
+    handover_key_clean,
     handover_wrong_tries,
+    order_collect,
     order_hand_over,
 )
 from county_sites.orders.services.moves import (
     MSG_PICKUP_CODE_WRONG,
     order_arrive,
     order_cancel,
-    order_collect,
     order_deliver,
     order_prepare,
 )
@@ -90,6 +98,14 @@ from county_sites.orders.services.refunds import (
     refund_refuse,
     refund_request_create,
 )
+from county_sites.orders.services.returns import (
+    MSG_NOT_OVERDUE,
+    MSG_RETURN_NOT_ALLOWED,
+    NOTE_RETURNED,
+    SMS_RETURNED,
+    SMS_RETURNED_REFUND,
+    order_return,
+)
 from county_sites.orders.services.zones import (
     DELIVERY_ZONE_EDITABLE_FIELDS,
     MSG_ZONE_FEE_INVALID,
@@ -116,10 +132,14 @@ __all__ = [
     "MSG_COLLECTOR_NAME_REQUIRED",
     "MSG_FULFILMENT_INVALID",
     "MSG_KEY_INVALID",
+    "MSG_LINE_NOT_TO_HAND_OVER",
     "MSG_LISTING_UNAVAILABLE",
+    "MSG_NOTHING_TO_HAND_OVER",
     "MSG_NOT_A_CLERK",
     "MSG_NOT_FOUND_HERE",
+    "MSG_NOT_OVERDUE",
     "MSG_NOT_YOUR_ORDER",
+    "MSG_NO_LINES_CHOSEN",
     "MSG_OPERATOR_ONLY",
     "MSG_OUT_OF_STOCK",
     "MSG_PAYMENT_INVALID",
@@ -131,14 +151,19 @@ __all__ = [
     "MSG_REFUND_REASON_REQUIRED",
     "MSG_REFUND_TOO_MANY_PHOTOS",
     "MSG_REFUSAL_REASON_REQUIRED",
+    "MSG_RETURN_NOT_ALLOWED",
     "MSG_TOO_MANY_TRIES",
     "MSG_UNKNOWN_FIELDS",
     "MSG_ZONE_FEE_INVALID",
     "MSG_ZONE_REQUIRED",
+    "NOTE_RETURNED",
     "PICKUP_CODE_DIGITS",
     "PLACE_ATTEMPTS",
     "SMS_ORDER_PLACED_DELIVERY",
     "SMS_ORDER_PLACED_PICKUP",
+    "SMS_REST_NEW_CODE",
+    "SMS_RETURNED",
+    "SMS_RETURNED_REFUND",
     "ZONE_SORT_STEP",
     "cart_clear",
     "cart_line_check",
@@ -147,6 +172,7 @@ __all__ = [
     "cart_merge",
     "delivery_zone_create",
     "delivery_zone_update",
+    "handover_key_clean",
     "handover_wrong_tries",
     "order_arrive",
     "order_buyer_confirm",
@@ -161,6 +187,7 @@ __all__ = [
     "order_payment_reconcile",
     "order_place",
     "order_prepare",
+    "order_return",
     "orders_cancel_expired",
     "orders_reconcile_pending",
     "refund_approve",

@@ -28,6 +28,7 @@ ACTION_LABELS = {
     states.CANCEL: _("取消"),
     states.REQUEST_REFUND: _("申请退款"),
     states.APPROVE_REFUND: _("退款"),
+    states.RETURN: _("退回县里"),
 }
 
 

@@ -1,6 +1,8 @@
 """The operator's and the buyer's moves of an order along county_sites.orders.states:
-prepare, arrive at the service point, hand over (collect) or deliver, and cancel. The money
-coming in is in county_sites.orders.services.paying; refunds in .refunds."""
+prepare, arrive at the service point, deliver, and cancel; and the last step of a hand-over
+(collected). The hand-over itself, by the clerk or the operator, line by line with the cash it
+takes, is in county_sites.orders.services.handover; the money coming in is in .paying;
+refunds in .refunds; parcels returned to the county in .returns."""
 
 import secrets
 
@@ -8,9 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.errors import ApplicationError
 from core.roles import county_operator_check
-from county_sites.ledger.services import ledger_record_receipt
 from county_sites.orders import states
 from county_sites.orders.models import Order
 from county_sites.orders.services.base import (
@@ -72,25 +72,11 @@ def pickup_code_matches(order: Order, pickup_code: str) -> bool:
     return secrets.compare_digest(str(pickup_code or "").strip(), order.pickup_code)
 
 
-def order_collect_locked(order: Order, *, actor, note: str = "") -> Order:
-    """The hand-over itself, on a locked order whose pickup code has been checked:
-    at_service_point -> collected, and for a cash order the cash and its split booked in the
-    ledger. Shared by order_collect (operator) and order_hand_over (the point's clerk)."""
+def order_collect_locked(order: Order, *, actor, note: str = "", at=None) -> Order:
+    """The last hand-over of a locked order whose pickup code has been checked and whose last
+    lines have just been handed over (county_sites.orders.services.handover, which also books
+    the cash they took): at_service_point -> collected."""
     order_move(order, states.COLLECT, actor=actor, note=note)
-    order.completed_at = timezone.now()
+    order.completed_at = at or timezone.now()
     order.save(update_fields=["completed_at", "updated_at"])
-    if not order.is_online:
-        ledger_record_receipt(order=order, cash=True, at=order.completed_at)
     return order
-
-
-@transaction.atomic
-def order_collect(*, order: Order | int, actor, pickup_code: str) -> Order:
-    """at_service_point -> collected, by the pickup code. For a cash order this is when the
-    money is taken: the cash and its split are booked in the ledger."""
-    county_operator_check(actor)
-    order = order_lock(order)
-    order_move_check(order, states.COLLECT)
-    if not pickup_code_matches(order, pickup_code):
-        raise ApplicationError(MSG_PICKUP_CODE_WRONG, field="pickup_code")
-    return order_collect_locked(order, actor=actor)
