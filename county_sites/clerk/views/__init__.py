@@ -12,5 +12,23 @@ on `request.point`.
 from county_sites.clerk.views.base import clerk_required
 from county_sites.clerk.views.handover import console_handover
 from county_sites.clerk.views.home import console_home
+from county_sites.clerk.views.villagers import (
+    console_villager,
+    console_villager_confirm,
+    console_villager_consent_photo,
+    console_villager_list_produce,
+    console_villager_register,
+    console_villagers,
+)
 
-__all__ = ["clerk_required", "console_handover", "console_home"]
+__all__ = [
+    "clerk_required",
+    "console_handover",
+    "console_home",
+    "console_villager",
+    "console_villager_confirm",
+    "console_villager_consent_photo",
+    "console_villager_list_produce",
+    "console_villager_register",
+    "console_villagers",
+]
