@@ -56,12 +56,19 @@ SMS_CODE_LIFETIME = timedelta(minutes=5)
 SMS_CODE_MAX_ATTEMPTS = 5
 SMS_CODE_DIGITS = 6
 
-# [0-9], not \d: \d also matches full-width and other scripts' digits, which no SMS gateway
-# takes and which would make a second account for the same number.
+# [0-9], not \d: \d also matches other scripts' digits, which no SMS gateway takes and which
+# would make a second account for the same number.
 MOBILE_PATTERN = re.compile(r"1[3-9][0-9]{9}")
 # What people type around the number: spaces, dashes, dots and a +86 / 0086 country prefix.
 MOBILE_NOISE = re.compile(r"[\s\-.()]")
 MOBILE_COUNTRY_PREFIX = re.compile(r"^(?:\+?86|0086)(?=1\d{10}$)")
+# Chinese input methods often type full-width forms (１３７, ＋８６, the ideographic space):
+# the same number, folded to ASCII before the check. Nothing else is folded: other scripts'
+# digits (Arabic-Indic ١٣٧ ...) and look-alikes (①, ¹) stay refused.
+MOBILE_FULLWIDTH = str.maketrans(
+    {**{0xFF10 + digit: str(digit) for digit in range(10)}, 0xFF0B: "+", 0xFF0D: "-",
+     0xFF0E: ".", 0xFF08: "(", 0xFF09: ")", 0x3000: " "}
+)  # fmt: skip
 
 
 class SmsThrottledError(ApplicationError):
@@ -146,8 +153,10 @@ def user_name_fill(*, user: User, name: str) -> User:
 
 
 def mobile_normalize(*, mobile: str) -> str:
-    """The 11-digit mainland mobile number in what was typed, or MOBILE_INVALID."""
-    cleaned = MOBILE_COUNTRY_PREFIX.sub("", MOBILE_NOISE.sub("", mobile or ""))
+    """The 11-digit mainland mobile number in what was typed (ASCII digits; full-width forms
+    folded to ASCII first), or MOBILE_INVALID."""
+    folded = (mobile or "").translate(MOBILE_FULLWIDTH)
+    cleaned = MOBILE_COUNTRY_PREFIX.sub("", MOBILE_NOISE.sub("", folded))
     if not MOBILE_PATTERN.fullmatch(cleaned):
         raise ApplicationError(MOBILE_INVALID, field="mobile")
     return cleaned
