@@ -26,9 +26,9 @@ from core.errors import ApplicationError
 from service_points.models import PointVillager
 from service_points.services import (
     MSG_NOT_A_CLERK,
-    clerk_add,
     MSG_RELATION_REQUIRED,
     MSG_VILLAGER_IS_STAFF,
+    clerk_add,
     villager_register,
     villager_register_start,
 )
