@@ -8,6 +8,8 @@ from datetime import timedelta
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django_tenants.utils import tenant_context
 from PIL import Image
@@ -526,3 +528,30 @@ def test_a_resident_factory_user_is_a_plain_villager(in_county):
     # Guard for the fixtures above: the factory makes no staff.
     user = ResidentFactory()
     assert not user.is_staff
+
+
+def test_the_villager_pages_take_the_same_queries_for_one_villager_or_many(clerk, clerk_client):
+    first = register_on_paper(clerk.user, "李爷爷")
+    with CaptureQueriesContext(connection) as one:
+        clerk_client.get(VILLAGERS)
+    with CaptureQueriesContext(connection) as one_page:
+        clerk_client.get(f"{VILLAGERS}{first.user_id}/")
+    for number in range(5):
+        register_on_paper(clerk.user, f"村民{number}")
+    Consent.objects.create(
+        user=first.user,
+        purpose="platform_privacy",
+        notice_version=PLATFORM_NOTICE_CURRENT,
+        method="paper",
+        paper_photo="consents/x.jpg",
+        given_at=timezone.now(),
+        recorded_by=clerk.user,
+    )
+
+    with CaptureQueriesContext(connection) as many:
+        clerk_client.get(VILLAGERS)
+    with CaptureQueriesContext(connection) as many_page:
+        clerk_client.get(f"{VILLAGERS}{first.user_id}/")
+
+    assert len(many) == len(one)
+    assert len(many_page) == len(one_page)
