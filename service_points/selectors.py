@@ -114,3 +114,10 @@ def assisted_entries_by_listing(*, listing_ids) -> dict[int, AssistedListing]:
         listing_id__in=list(listing_ids)
     )
     return {entry.listing_id: entry for entry in entries}
+
+
+def clerk_names_by_user(*, user_ids) -> dict[int, str]:
+    """The clerk's name of each of `user_ids` who is or was a clerk (one query): who recorded a
+    consent, on the villager's page."""
+    rows = Clerk.objects.filter(user_id__in=list(user_ids)).exclude(name="")
+    return dict(rows.values_list("user_id", "name"))

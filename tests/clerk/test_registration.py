@@ -149,7 +149,7 @@ def test_own_phone_the_right_code_registers_links_and_records_the_consent(
         consent.given_at.astimezone(timezone.get_current_timezone()).strftime("%Y-%m-%d %H:%M")
         in page
     )
-    assert "服务点 递铺服务点" in page
+    assert "服务点 递铺服务点 · 记录人 王芳" in page
 
 
 @pytest.mark.parametrize(

@@ -23,6 +23,7 @@ from county_sites.clerk.views.base import clerk_required
 from farmers.models import Seller
 from service_points.selectors import (
     assisted_listings_for_villager,
+    clerk_names_by_user,
     point_villager_get,
     point_villager_search,
 )
@@ -176,6 +177,10 @@ def console_villager(request: HttpRequest, user_id: int) -> HttpResponse:
     """One villager of this point: their consents (what, when, how, who), where their texts
     go, the listings entered for them here, and what the clerk can do for them."""
     link = _villager_or_404(request, user_id)
+    consents = consent_list_for_user(user=link.user)
+    names = clerk_names_by_user(user_ids={consent.recorded_by_id for consent in consents})
+    for consent in consents:
+        consent.recorder_name = names.get(consent.recorded_by_id, "")
     return render(
         request,
         "clerk/console/villager.html",
@@ -183,7 +188,7 @@ def console_villager(request: HttpRequest, user_id: int) -> HttpResponse:
             "point": request.point,
             "link": link,
             "villager": link.user,
-            "consents": consent_list_for_user(user=link.user),
+            "consents": consents,
             "has_consent": consent_current(user=link.user) is not None,
             "sms_mobile": user_sms_mobile(user=link.user),
             "assisted": assisted_listings_for_villager(point=request.point, user_id=user_id),
