@@ -12,7 +12,14 @@ from accounts.models import Consent, SmsOutbox
 from accounts.services import consent_revoke
 from core.errors import ApplicationError
 from farmers.models import Listing, ListingPhoto, ModerationDecision, Seller
-from farmers.services import MSG_NOT_YOUR_LISTING, listing_update
+from farmers.services import (
+    MSG_NOT_FOR_THIS_SELLER,
+    MSG_NOT_YOUR_LISTING,
+    listing_create,
+    listing_photos_add,
+    listing_update,
+    seller_bank_account_set,
+)
 from hub.taxonomy import Unit
 from service_points.models import AssistedListing
 from service_points.services import (
@@ -384,3 +391,32 @@ def test_the_farmer_sees_and_edits_it_on_their_own_phone(clerk, villager, county
     assert "高山冬笋" in home.content.decode()
     listing = Listing.objects.get(pk=entry.listing_id)
     assert (listing.title, listing.price_fen, listing.stock) == ("高山冬笋（大）", 700, 30)
+
+
+def test_the_clerks_help_is_narrow(clerk, villager, seller):
+    """Photos and submit only while entering a listing; never the payout account; never a
+    seller the point does not serve."""
+    entry = _create(clerk.user, villager)
+    farmer = entry.listing.seller
+    before = _nothing_written()
+
+    with pytest.raises(ApplicationError) as photo_later:
+        listing_photos_add(actor=clerk.user, listing=entry.listing, images=[jpeg_bytes()])
+    with pytest.raises(ApplicationError) as bank:
+        seller_bank_account_set(
+            actor=clerk.user,
+            seller=farmer,
+            bank_name="浙江农商银行",
+            bank_account_number="6228480000000000",
+        )
+    with pytest.raises(ApplicationError) as strangers:
+        listing_create(
+            actor=clerk.user, seller=seller, title="笋", category=category(), unit=Unit.JIN
+        )
+
+    assert (photo_later.value.message, bank.value.message, strangers.value.message) == (
+        MSG_NOT_YOUR_LISTING,
+        MSG_NOT_FOR_THIS_SELLER,
+        MSG_NOT_FOR_THIS_SELLER,
+    )
+    assert _nothing_written() == before
