@@ -6,6 +6,7 @@ from decimal import Decimal
 from django.db.models import QuerySet
 from wagtail.models import Site
 
+from accounts.services import MOBILE_FULLWIDTH
 from service_points.models import (
     AssistedListing,
     Clerk,
@@ -90,7 +91,8 @@ def point_villager_search(*, point: ServicePoint, query: str = "") -> list[Point
     least 3) or of the name; the most recently registered when the query is empty. At most
     VILLAGER_SEARCH_LIMIT, in one query."""
     links = PointVillager.objects.select_related("user").filter(point=point, user__is_active=True)
-    query = "".join((query or "").split())
+    # Full-width digits as a Chinese keyboard types them are the same digits (as at login).
+    query = "".join((query or "").translate(MOBILE_FULLWIDTH).split())
     if MOBILE_PART.fullmatch(query):
         links = links.filter(user__mobile__contains=query)
     elif query:

@@ -412,7 +412,7 @@ def test_search_finds_this_points_villagers_by_mobile_part_or_name(clerk, clerk_
     chen = register_by_own_phone(clerk.user, MOBILE, name="陈大爷")
     li = register_on_paper(clerk.user, "李爷爷")
 
-    by_mobile = clerk_client.get(VILLAGERS, {"q": "1111"}).content.decode()
+    by_mobile = clerk_client.get(VILLAGERS, {"q": "１１１１"}).content.decode()
     by_name = clerk_client.get(VILLAGERS, {"q": "李"}).content.decode()
     everyone = clerk_client.get(VILLAGERS).content.decode()
 
