@@ -234,3 +234,41 @@ class PointVillager(models.Model):
 
     def __str__(self):
         return f"{self.point.name} {self.user.mobile}"
+
+
+class AssistedListing(models.Model):
+    """A listing a clerk entered for a farmer at the counter: who, where and when.
+
+    Written by service_points.services.assisted_listing_create together with the listing,
+    never edited. The review queue and the listing's page in the county Wagtail admin show
+    it as "由 <店员> 在 <服务点> 代录入"; the listing itself is the farmer's, in farmers.
+    """
+
+    listing = models.OneToOneField(
+        "farmers.Listing",
+        verbose_name=_("商品"),
+        on_delete=models.PROTECT,
+        related_name="assisted_entry",
+    )
+    point = models.ForeignKey(
+        ServicePoint,
+        verbose_name=_("服务点"),
+        on_delete=models.PROTECT,
+        related_name="assisted_listings",
+    )
+    clerk_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("录入店员"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    clerk_name = models.CharField(_("店员姓名"), max_length=64, blank=True)
+    created_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("代录入商品")
+        verbose_name_plural = _("代录入商品")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.point.name} {self.listing_id}"

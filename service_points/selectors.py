@@ -1,11 +1,25 @@
 """Reads of village service points, their clerks and the county's service-point settings."""
 
+import re
 from decimal import Decimal
 
 from django.db.models import QuerySet
 from wagtail.models import Site
 
-from service_points.models import Clerk, PointVillager, ServicePoint, ServicePointSettings
+from accounts.services import MOBILE_FULLWIDTH
+from service_points.models import (
+    AssistedListing,
+    Clerk,
+    PointVillager,
+    ServicePoint,
+    ServicePointSettings,
+)
+
+# How many villagers the console's search shows at once: a village point serves hundreds, a
+# clerk looks for one.
+VILLAGER_SEARCH_LIMIT = 30
+# Digits only, ASCII: part of a mobile number ("7555", the last four a villager says).
+MOBILE_PART = re.compile(r"[0-9]{3,11}")
 
 
 def service_point_list_open() -> QuerySet[ServicePoint]:
@@ -70,3 +84,42 @@ def point_villager_find(*, point: ServicePoint, mobile: str) -> PointVillager | 
         .filter(point=point, user__mobile=mobile, user__is_active=True)
         .first()
     )
+
+
+def point_villager_search(*, point: ServicePoint, query: str = "") -> list[PointVillager]:
+    """The villagers `point` serves matching `query`: part of the mobile (ASCII digits, at
+    least 3) or of the name; the most recently registered when the query is empty. At most
+    VILLAGER_SEARCH_LIMIT, in one query."""
+    links = PointVillager.objects.select_related("user").filter(point=point, user__is_active=True)
+    # Full-width digits as a Chinese keyboard types them are the same digits (as at login).
+    query = "".join((query or "").translate(MOBILE_FULLWIDTH).split())
+    if MOBILE_PART.fullmatch(query):
+        links = links.filter(user__mobile__contains=query)
+    elif query:
+        links = links.filter(user__first_name__icontains=query)
+    return list(links.order_by("-created_at", "-pk")[:VILLAGER_SEARCH_LIMIT])
+
+
+def assisted_listings_for_villager(*, point: ServicePoint, user_id: int) -> list[AssistedListing]:
+    """The listings `point`'s clerks entered for villager `user_id`, newest first."""
+    return list(
+        AssistedListing.objects.select_related("listing")
+        .filter(point=point, listing__seller__user_id=user_id)
+        .order_by("-created_at", "-pk")
+    )
+
+
+def assisted_entries_by_listing(*, listing_ids) -> dict[int, AssistedListing]:
+    """Who entered which of `listing_ids` at a counter, by listing id (one query): the review
+    queue and a listing's admin page show "由 <店员> 在 <服务点> 代录入"."""
+    entries = AssistedListing.objects.select_related("point", "clerk_user").filter(
+        listing_id__in=list(listing_ids)
+    )
+    return {entry.listing_id: entry for entry in entries}
+
+
+def clerk_names_by_user(*, user_ids) -> dict[int, str]:
+    """The clerk's name of each of `user_ids` who is or was a clerk (one query): who recorded a
+    consent, on the villager's page."""
+    rows = Clerk.objects.filter(user_id__in=list(user_ids)).exclude(name="")
+    return dict(rows.values_list("user_id", "name"))

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.errors import ApplicationError
 from farmers.models import Listing, ModerationDecision
-from farmers.permissions import can_act_for_seller, can_moderate
+from farmers.permissions import can_act_for_seller, can_help_at_counter, can_moderate
 
 State = Listing.State
 Action = ModerationDecision.Action
@@ -47,6 +47,15 @@ def listing_lock(listing: Listing | int) -> Listing:
 
 def owner_or_operator_check(actor, listing: Listing) -> None:
     if not can_act_for_seller(actor, listing.seller):
+        raise ApplicationError(MSG_NOT_YOUR_LISTING)
+
+
+def owner_operator_or_helper_check(actor, listing: Listing) -> None:
+    """The seller, an operator, or someone helping the seller at a counter while they enter
+    this listing (farmers.permissions.can_help_at_counter)."""
+    if can_act_for_seller(actor, listing.seller):
+        return
+    if not can_help_at_counter(actor, seller_user_id=listing.seller.user_id, listing=listing):
         raise ApplicationError(MSG_NOT_YOUR_LISTING)
 
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from core.errors import ApplicationError, full_clean_or_refuse
 from core.updates import model_update
 from farmers.models import Listing, ListingCertification, Seller
-from farmers.permissions import can_act_for_seller
+from farmers.permissions import can_act_for_seller, can_help_at_counter
 from farmers.services.common import (
     MSG_LISTING_NOT_FOUND,
     MSG_NOT_FOR_THIS_SELLER,
@@ -56,8 +56,12 @@ def listing_create(
     harvest_end=None,
     origin_village: str = "",
 ) -> Listing:
-    """A new listing, in draft, for the seller to complete and submit."""
-    if not can_act_for_seller(actor, seller):
+    """A new listing, in draft, for the seller to complete and submit: by the seller, an
+    operator, or someone helping the seller at a counter (a service-point clerk)."""
+    if not (
+        can_act_for_seller(actor, seller)
+        or can_help_at_counter(actor, seller_user_id=seller.user_id)
+    ):
         raise ApplicationError(MSG_NOT_FOR_THIS_SELLER)
     category_check(category)
     listing = Listing(

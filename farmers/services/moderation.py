@@ -26,6 +26,7 @@ from farmers.services.common import (
     decision_log,
     listing_lock,
     moderator_check,
+    owner_operator_or_helper_check,
     owner_or_operator_check,
     state_refusal,
 )
@@ -46,7 +47,7 @@ def listing_submit(*, actor, listing: Listing) -> Listing:
     Photos are not required yet: villagers listing through a clerk often have none at first;
     the storefront shows a category picture instead (revisit with the photo issue)."""
     locked = listing_lock(listing)
-    owner_or_operator_check(actor, locked)
+    owner_operator_or_helper_check(actor, locked)
     if locked.state not in (State.DRAFT, State.REJECTED):
         raise state_refusal(MSG_CANNOT_SUBMIT, locked)
     if not locked.title.strip():

@@ -20,7 +20,12 @@ from farmers.images import (
     rendition_filename,
 )
 from farmers.models import Listing, ListingPhoto
-from farmers.services.common import content_changed, listing_lock, owner_or_operator_check
+from farmers.services.common import (
+    content_changed,
+    listing_lock,
+    owner_operator_or_helper_check,
+    owner_or_operator_check,
+)
 
 
 def listing_photo_add(*, actor, listing: Listing, image: bytes | IO[bytes]) -> ListingPhoto:
@@ -41,7 +46,7 @@ def listing_photos_add(
     back to review.
     """
     # Cheap refusals first: no decoding for someone else's listing or a 7th photo.
-    owner_or_operator_check(actor, listing)
+    owner_operator_or_helper_check(actor, listing)
     photo_count_validate(existing=listing.photos.count(), adding=len(images))
     # One upload decoded at a time, keeping only its normalised JPEG (under 1 MB).
     normalised = [photo_normalise(photo_validate(image)) for image in images]
@@ -53,7 +58,7 @@ def _listing_photos_store(
     *, actor, listing: Listing, photos: list[NormalisedPhoto]
 ) -> list[ListingPhoto]:
     locked = listing_lock(listing)
-    owner_or_operator_check(actor, locked)
+    owner_operator_or_helper_check(actor, locked)
     count = locked.photos.count()
     photo_count_validate(existing=count, adding=len(photos))  # again, under the lock
     saved: list[ListingPhoto] = []

@@ -11,7 +11,7 @@ from core.errors import ApplicationError, full_clean_or_refuse
 from core.roles import county_operator_check
 from core.updates import model_update
 from farmers.models import Seller
-from farmers.permissions import can_act_for_seller
+from farmers.permissions import can_act_for_seller, can_help_at_counter
 from farmers.services.common import MSG_NOT_FOR_THIS_SELLER
 
 MSG_MOBILE_TAKEN = _("手机号码 %(mobile)s 已登记为卖家。")
@@ -78,7 +78,8 @@ def seller_register(
 ) -> Seller:
     """Register a seller with their consent: on their own phone (actor is their own account,
     `user`), or on their behalf at a service point or on a paper form (actor is a county
-    operator, recorded as who took the consent).
+    operator, or someone helping `user` at a counter such as a clerk of a point that serves
+    them, farmers.permissions.can_help_at_counter; recorded as who took the consent).
 
     Only the last 4 digits of `bank_account_number` are kept (see Seller's docstring).
     """
@@ -87,7 +88,8 @@ def seller_register(
             raise ApplicationError(MSG_SELF_CONSENT_NEEDS_OWN_ACCOUNT, field="consent_method")
         recorded_by = None
     else:
-        county_operator_check(actor)
+        if user is None or not can_help_at_counter(actor, seller_user_id=user.pk):
+            county_operator_check(actor)
         recorded_by = actor
     mobile = mobile.strip()
     if Seller.objects.filter(mobile=mobile).exists():

@@ -2,6 +2,9 @@
 (county operators, clerks, sellers and residents): see docs/adr/0002-users-per-county.md.
 """
 
+import uuid
+
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.validators import RegexValidator
 from django.db import models
@@ -48,6 +51,8 @@ class SmsCode(models.Model):
 
     class Purpose(models.TextChoices):
         LOGIN = "login", _("登录")
+        # A villager (or their proxy) confirming a clerk's registration at a service point.
+        CONSENT = "consent", _("确认同意")
 
     mobile = models.CharField(_("手机号码"), max_length=11, validators=[mobile_validator])
     purpose = models.CharField(
@@ -118,3 +123,111 @@ class SmsOutbox(models.Model):
 
     def __str__(self):
         return f"{self.mobile} {self.status}"
+
+
+def consent_photo_upload_to(instance: "Consent", filename: str) -> str:
+    # A random name: the photo shows a signature; nothing in the path says whose.
+    return f"consents/{uuid.uuid4().hex}.jpg"
+
+
+class Consent(models.Model):
+    """What a person agreed to, when, how, and who recorded it (accounts.services.consent_record).
+
+    Written once and never edited: the only change is its revocation (consent_revoke). Taken
+    at a service point by a clerk (the villager reads out the SMS code sent to their phone or
+    their proxy's, or signs a paper form whose photo is kept), or online by the person
+    themselves. The point's name is a snapshot: accounts sits below the service points and
+    cannot point at them, and the record must still read true if the point is renamed.
+    """
+
+    class Purpose(models.TextChoices):
+        # Later purposes (e.g. sharing purchase data with the bank) are added here, each with
+        # its own notice; a person's consent to one says nothing about another.
+        PLATFORM_PRIVACY = "platform_privacy", _("平台使用与隐私政策")
+
+    class Method(models.TextChoices):
+        SMS_OWN = "sms_own", _("本人手机短信验证码")
+        SMS_PROXY = "sms_proxy", _("家人手机短信验证码（代收）")
+        PAPER = "paper", _("签署纸质同意书（拍照留存）")
+        SELF_ONLINE = "self_online", _("本人在线同意")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("用户"),
+        on_delete=models.PROTECT,
+        related_name="consents",
+    )
+    purpose = models.CharField(_("同意事项"), max_length=32, choices=Purpose.choices)
+    notice_version = models.CharField(_("告知书版本"), max_length=32)
+    method = models.CharField(_("同意方式"), max_length=16, choices=Method.choices)
+    # The number the code went to: the person's own, or their proxy's (SMS_PROXY).
+    confirmed_mobile = models.CharField(
+        _("验证手机号"), max_length=11, blank=True, validators=[mobile_validator]
+    )
+    proxy_mobile = models.CharField(
+        _("代收人手机号"), max_length=11, blank=True, validators=[mobile_validator]
+    )
+    proxy_relation = models.CharField(_("代收人关系"), max_length=32, blank=True)
+    paper_photo = models.ImageField(
+        _("纸质同意书照片"), upload_to=consent_photo_upload_to, blank=True
+    )
+    given_at = models.DateTimeField(_("同意时间"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("记录人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    recorded_at_point = models.CharField(_("记录服务点"), max_length=128, blank=True)
+    revoked_at = models.DateTimeField(_("撤回时间"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("撤回记录人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("同意记录")
+        verbose_name_plural = _("同意记录")
+        ordering = ["-given_at", "-id"]
+        indexes = [
+            models.Index(fields=["user", "purpose", "-given_at"], name="accounts_consent_user")
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(method="self_online", recorded_by__isnull=True)
+                | (~models.Q(method="self_online") & models.Q(recorded_by__isnull=False)),
+                name="accounts_consent_recorder_iff_assisted",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(method__in=["sms_own", "sms_proxy"])
+                | ~models.Q(confirmed_mobile=""),
+                name="accounts_consent_sms_has_mobile",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(method="sms_proxy")
+                | (~models.Q(proxy_mobile="") & ~models.Q(proxy_relation="")),
+                name="accounts_consent_proxy_named",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(method__in=["sms_proxy", "paper"]) | ~models.Q(paper_photo=""),
+                name="accounts_consent_paper_has_photo",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(revoked_at__isnull=True)
+                | models.Q(revoked_at__gte=models.F("given_at")),
+                name="accounts_consent_revoked_after_given",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} {self.purpose} {self.given_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None

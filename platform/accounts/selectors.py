@@ -1,9 +1,9 @@
-"""Reads for accounts: what the phone-login throttles see."""
+"""Reads for accounts: what the phone-login throttles see, and a person's consents."""
 
 import math
 from datetime import datetime, timedelta
 
-from accounts.models import SmsCode, User
+from accounts.models import Consent, SmsCode, User
 
 # One code per mobile per minute: long enough for a slow SMS to arrive before "resend".
 SMS_CODE_MOBILE_INTERVAL = timedelta(seconds=60)
@@ -19,8 +19,11 @@ def _seconds_until(moment: datetime, now: datetime) -> int:
     return max(1, math.ceil((moment - now).total_seconds()))
 
 
-def sms_code_request_wait_seconds(*, mobile: str, ip: str | None, now: datetime) -> int:
-    """How long this mobile (and IP) must wait before another code may be sent; 0 if now.
+def sms_code_request_wait_seconds(
+    *, mobile: str, ip: str | None, now: datetime, purpose: str = SmsCode.Purpose.LOGIN
+) -> int:
+    """How long this mobile (and IP) must wait before another `purpose` code may be sent; 0
+    if now. The per-IP count covers every purpose: one tablet, one budget.
 
     Counts SmsCode rows of the current county schema: they are the record of every code sent,
     roll back with the request that failed, and need no cache cleanup in tests. The indexes on
@@ -28,9 +31,7 @@ def sms_code_request_wait_seconds(*, mobile: str, ip: str | None, now: datetime)
     """
     window_start = now - SMS_THROTTLE_WINDOW
     recent = list(
-        SmsCode.objects.filter(
-            mobile=mobile, purpose=SmsCode.Purpose.LOGIN, created_at__gt=window_start
-        )
+        SmsCode.objects.filter(mobile=mobile, purpose=purpose, created_at__gt=window_start)
         .order_by("-created_at")
         .values_list("created_at", flat=True)[:SMS_CODES_PER_MOBILE_PER_HOUR]
     )
@@ -54,3 +55,28 @@ def sms_code_request_wait_seconds(*, mobile: str, ip: str | None, now: datetime)
 def user_county_figures() -> dict:
     """The province's roll-up of the current county (core.county_apps): registered users."""
     return {"users": User.objects.count()}
+
+
+def consent_list_for_user(*, user) -> list[Consent]:
+    """Every consent `user` gave, the newest first, with who recorded it."""
+    return list(
+        Consent.objects.filter(user=user).select_related("recorded_by").order_by("-given_at", "-id")
+    )
+
+
+def consent_current(*, user, purpose: str = Consent.Purpose.PLATFORM_PRIVACY) -> Consent | None:
+    """The newest consent of `user` to `purpose` that is not revoked, or None."""
+    return (
+        Consent.objects.filter(user=user, purpose=purpose, revoked_at__isnull=True)
+        .order_by("-given_at", "-id")
+        .first()
+    )
+
+
+def user_sms_mobile(*, user) -> str:
+    """Where a text for `user` goes: their own mobile, else the proxy named in their current
+    platform consent (a villager without a phone); "" when there is neither."""
+    if user.mobile:
+        return user.mobile
+    consent = consent_current(user=user)
+    return consent.proxy_mobile if consent is not None else ""

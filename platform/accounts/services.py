@@ -6,23 +6,28 @@ password in the Wagtail admin instead.
 """
 
 import hmac
+import io
 import re
 import secrets
+import uuid
 from datetime import timedelta
 from functools import partial
 
 from django.conf import settings
 from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
 from django.db import connection, transaction
 from django.utils import timezone, translation
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
+from PIL import Image, UnidentifiedImageError
 
-from accounts.models import SmsCode, SmsOutbox, User
+from accounts.models import Consent, SmsCode, SmsOutbox, User
+from accounts.privacy import PLATFORM_NOTICE_CURRENT, PLATFORM_NOTICES
 from accounts.selectors import sms_code_request_wait_seconds
 from accounts.sms import SmsBackendError, sms_backend_get
 from core.county_tasks import task_queue
-from core.errors import ApplicationError
+from core.errors import ApplicationError, full_clean_or_refuse
 from core.roles import COUNTY_OPERATORS_GROUP
 
 MOBILE_INVALID = _("请输入11位中国大陆手机号码。")
@@ -36,18 +41,34 @@ USER_INACTIVE = _("该账户已停用，请联系县运营人员。")
 STAFF_USE_PASSWORD = _("工作人员请在管理后台使用密码登录。")
 # Sent in Chinese whatever the page language: providers in China only deliver pre-approved
 # Chinese templates.
+CONSENT_NOTICE_UNKNOWN = _("没有这个版本的告知书。")
+CONSENT_SELF_ONLY = _("“本人在线同意”只能由本人的账号记录。")
+CONSENT_RECORDER_NEEDED = _("代为记录的同意必须写明记录人。")
+CONSENT_CONFIRMED_MOBILE_NEEDED = _("短信验证的同意必须写明验证码发到的手机号。")
+CONSENT_PROXY_NEEDED = _("请填写代收验证码的家人手机号和与村民的关系。")
+CONSENT_PHOTO_NEEDED = _("请拍下村民签字的纸质同意书。")
+CONSENT_PHOTO_INVALID = _("同意书照片无法识别，请重新拍摄。")
+CONSENT_ALREADY_REVOKED = _("这条同意记录已经撤回。")
+USER_NAME_REQUIRED = _("请填写村民姓名。")
 SMS_LOGIN_TEXT = _("【丰收】您的登录验证码是 %(code)s，%(minutes)s 分钟内有效，请勿告诉他人。")
 
 SMS_CODE_LIFETIME = timedelta(minutes=5)
 SMS_CODE_MAX_ATTEMPTS = 5
 SMS_CODE_DIGITS = 6
 
-# [0-9], not \d: \d also matches full-width and other scripts' digits, which no SMS gateway
-# takes and which would make a second account for the same number.
+# [0-9], not \d: \d also matches other scripts' digits, which no SMS gateway takes and which
+# would make a second account for the same number.
 MOBILE_PATTERN = re.compile(r"1[3-9][0-9]{9}")
 # What people type around the number: spaces, dashes, dots and a +86 / 0086 country prefix.
 MOBILE_NOISE = re.compile(r"[\s\-.()]")
 MOBILE_COUNTRY_PREFIX = re.compile(r"^(?:\+?86|0086)(?=1\d{10}$)")
+# Chinese input methods often type full-width forms (１３７, ＋８６, the ideographic space):
+# the same number, folded to ASCII before the check. Nothing else is folded: other scripts'
+# digits (Arabic-Indic ١٣٧ ...) and look-alikes (①, ¹) stay refused.
+MOBILE_FULLWIDTH = str.maketrans(
+    {**{0xFF10 + digit: str(digit) for digit in range(10)}, 0xFF0B: "+", 0xFF0D: "-",
+     0xFF0E: ".", 0xFF08: "(", 0xFF09: ")", 0x3000: " "}
+)  # fmt: skip
 
 
 class SmsThrottledError(ApplicationError):
@@ -105,9 +126,37 @@ def user_resident_get_or_create(*, mobile: str) -> User:
     return User.objects.filter(mobile=mobile).first() or user_create_resident(mobile=mobile)
 
 
+@transaction.atomic
+def user_create_resident_without_mobile(*, name: str) -> User:
+    """A villager who has no phone, registered at a service point: known by name, no way to
+    sign in (no mobile, no usable password). Every call makes a new account: with no number
+    there is nothing to find them by, so the clerk searches the point's villagers first."""
+    name = (name or "").strip()
+    if not name:
+        raise ApplicationError(USER_NAME_REQUIRED, field="name")
+    user = User(username=f"nophone-{uuid.uuid4().hex[:12]}", first_name=name[:150])
+    user.set_unusable_password()
+    full_clean_or_refuse(user)
+    user.save()
+    return user
+
+
+@transaction.atomic
+def user_name_fill(*, user: User, name: str) -> User:
+    """Give `user` a name if they have none yet (a villager registered by mobile); a name
+    already there is the person's own and is kept."""
+    name = (name or "").strip()
+    if name and not user.first_name:
+        user.first_name = name[:150]
+        user.save(update_fields=["first_name"])
+    return user
+
+
 def mobile_normalize(*, mobile: str) -> str:
-    """The 11-digit mainland mobile number in what was typed, or MOBILE_INVALID."""
-    cleaned = MOBILE_COUNTRY_PREFIX.sub("", MOBILE_NOISE.sub("", mobile or ""))
+    """The 11-digit mainland mobile number in what was typed (ASCII digits; full-width forms
+    folded to ASCII first), or MOBILE_INVALID."""
+    folded = (mobile or "").translate(MOBILE_FULLWIDTH)
+    cleaned = MOBILE_COUNTRY_PREFIX.sub("", MOBILE_NOISE.sub("", folded))
     if not MOBILE_PATTERN.fullmatch(cleaned):
         raise ApplicationError(MOBILE_INVALID, field="mobile")
     return cleaned
@@ -146,8 +195,11 @@ def sms_send(*, mobile: str, text: str, now=None) -> SmsOutbox:
     return outbox
 
 
-def sms_code_request(*, mobile: str, ip: str | None) -> SmsCode:
-    """Send a login code to `mobile` in the current county, unless a throttle says wait.
+def sms_code_send(
+    *, mobile: str, purpose: str, text, ip: str | None, params: dict | None = None
+) -> SmsCode:
+    """Send a one-time code for `purpose` to `mobile` in the current county, unless a throttle
+    says wait. `text` is the message, with %(code)s, %(minutes)s and `params` placeholders.
 
     Creates the SmsCode (hashed) and the SmsOutbox row, and queues sms_deliver once committed.
     """
@@ -155,7 +207,7 @@ def sms_code_request(*, mobile: str, ip: str | None) -> SmsCode:
     with transaction.atomic():
         _lock_mobile(mobile)
         now = timezone.now()
-        wait = sms_code_request_wait_seconds(mobile=mobile, ip=ip, now=now)
+        wait = sms_code_request_wait_seconds(mobile=mobile, ip=ip, now=now, purpose=purpose)
         if wait:
             raise SmsThrottledError(
                 SMS_THROTTLED % {"seconds": wait}, field="mobile", retry_after=wait
@@ -165,7 +217,7 @@ def sms_code_request(*, mobile: str, ip: str | None) -> SmsCode:
         salt = secrets.token_hex(16)
         sms_code = SmsCode(
             mobile=mobile,
-            purpose=SmsCode.Purpose.LOGIN,
+            purpose=purpose,
             code_salt=salt,
             code_hash=_sms_code_hash(salt=salt, mobile=mobile, code=code),
             request_ip=ip or None,
@@ -176,12 +228,15 @@ def sms_code_request(*, mobile: str, ip: str | None) -> SmsCode:
         sms_code.save()
 
         with translation.override(settings.LANGUAGE_CODE):
-            text = str(
-                SMS_LOGIN_TEXT
-                % {"code": code, "minutes": int(SMS_CODE_LIFETIME.total_seconds() // 60)}
-            )
-        sms_send(mobile=mobile, text=text, now=now)
+            minutes = int(SMS_CODE_LIFETIME.total_seconds() // 60)
+            message = str(text % {**(params or {}), "code": code, "minutes": minutes})
+        sms_send(mobile=mobile, text=message, now=now)
     return sms_code
+
+
+def sms_code_request(*, mobile: str, ip: str | None) -> SmsCode:
+    """Send a login code to `mobile` in the current county (sms_code_send)."""
+    return sms_code_send(mobile=mobile, purpose=SmsCode.Purpose.LOGIN, text=SMS_LOGIN_TEXT, ip=ip)
 
 
 def _user_may_sign_in_by_sms(user: User) -> str | None:
@@ -194,22 +249,21 @@ def _user_may_sign_in_by_sms(user: User) -> str | None:
     return None
 
 
-def sms_code_verify(*, mobile: str, code: str) -> User:
-    """Spend the latest login code of `mobile` in the current county and return its user,
-    creating a resident on first sign-in.
+def sms_code_spend(*, mobile: str, code: str, purpose: str) -> SmsCode:
+    """Spend the latest `purpose` code of `mobile` in the current county, or refuse.
 
     Only the latest code counts. It is refused once used, expired, or after
     SMS_CODE_MAX_ATTEMPTS wrong tries; wrong tries are counted even though the call raises
     (the count is committed before the refusal is raised), so call this outside any atomic
-    block that the refusal would roll back.
+    block that the refusal would roll back. Returns the spent code.
     """
     mobile = mobile_normalize(mobile=mobile)
     code = (code or "").strip()
-    refusal, throttled, user = None, False, None
+    refusal, throttled = None, False
     with transaction.atomic():
         sms_code = (
             SmsCode.objects.select_for_update()
-            .filter(mobile=mobile, purpose=SmsCode.Purpose.LOGIN)
+            .filter(mobile=mobile, purpose=purpose)
             .order_by("-created_at", "-id")
             .first()
         )
@@ -236,11 +290,22 @@ def sms_code_verify(*, mobile: str, code: str) -> User:
         else:
             sms_code.used_at = now
             sms_code.save(update_fields=["used_at"])
-            user = user_resident_get_or_create(mobile=mobile)
-            refusal = _user_may_sign_in_by_sms(user)
 
     if throttled:
         raise SmsThrottledError(refusal, field="code")
+    if refusal is not None:
+        raise ApplicationError(refusal, field="code")
+    return sms_code
+
+
+def sms_code_verify(*, mobile: str, code: str) -> User:
+    """Spend the latest login code of `mobile` (sms_code_spend) and return the county's user
+    for it, creating a resident on first sign-in; refused for an inactive or staff account
+    (the code is spent all the same)."""
+    mobile = mobile_normalize(mobile=mobile)
+    sms_code_spend(mobile=mobile, code=code, purpose=SmsCode.Purpose.LOGIN)
+    user = user_resident_get_or_create(mobile=mobile)
+    refusal = _user_may_sign_in_by_sms(user)
     if refusal is not None:
         raise ApplicationError(refusal, field="code")
     return user
@@ -274,3 +339,96 @@ def sms_outbox_deliver(*, outbox_id: int) -> SmsOutbox:
     if failure is not None:
         raise SmsBackendError(outbox.error) from failure
     return outbox
+
+
+# ------------------------------------------------------------------------------
+# Consents
+# ------------------------------------------------------------------------------
+def _consent_photo_check(data: bytes) -> None:
+    """The photo arrives normalised (an upright JPEG without metadata, made by the caller's
+    photo pipeline); checked again here so the record never holds something not a picture."""
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            image.verify()
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
+        raise ApplicationError(CONSENT_PHOTO_INVALID, field="photo") from error
+
+
+@transaction.atomic
+def consent_record(
+    *,
+    actor,
+    user: User,
+    method: str,
+    purpose: str = Consent.Purpose.PLATFORM_PRIVACY,
+    notice_version: str = PLATFORM_NOTICE_CURRENT,
+    confirmed_mobile: str = "",
+    proxy_mobile: str = "",
+    proxy_relation: str = "",
+    paper_photo: bytes | None = None,
+    point_name: str = "",
+    now=None,
+) -> Consent:
+    """Record that `user` agreed to `purpose` as worded in notice `notice_version`.
+
+    Online (SELF_ONLINE) only by the person themselves; otherwise `actor` is who took the
+    consent and is recorded as such. Whoever calls on someone's behalf has checked that
+    `actor` may (service_points.services.villager_register checks the clerk and the SMS
+    code). SMS_OWN and SMS_PROXY name the mobile the code went to; SMS_PROXY and PAPER keep
+    the photo of the signed form, SMS_PROXY the proxy and their relation.
+    """
+    if purpose == Consent.Purpose.PLATFORM_PRIVACY and notice_version not in PLATFORM_NOTICES:
+        raise ApplicationError(CONSENT_NOTICE_UNKNOWN, field="notice_version")
+    if method == Consent.Method.SELF_ONLINE:
+        if actor is None or actor.pk != user.pk:
+            raise ApplicationError(CONSENT_SELF_ONLY, field="method")
+        recorded_by = None
+    else:
+        if actor is None or not actor.is_authenticated or not actor.is_active:
+            raise ApplicationError(CONSENT_RECORDER_NEEDED, field="method")
+        recorded_by = actor
+    if method in (Consent.Method.SMS_OWN, Consent.Method.SMS_PROXY) and not confirmed_mobile:
+        raise ApplicationError(CONSENT_CONFIRMED_MOBILE_NEEDED, field="mobile")
+    proxy_relation = (proxy_relation or "").strip()
+    if method == Consent.Method.SMS_PROXY and not (proxy_mobile and proxy_relation):
+        raise ApplicationError(CONSENT_PROXY_NEEDED, field="proxy_mobile")
+    if method in (Consent.Method.SMS_PROXY, Consent.Method.PAPER) and not paper_photo:
+        raise ApplicationError(CONSENT_PHOTO_NEEDED, field="photo")
+    consent = Consent(
+        user=user,
+        purpose=purpose,
+        notice_version=notice_version,
+        method=method,
+        confirmed_mobile=confirmed_mobile,
+        proxy_mobile=proxy_mobile if method == Consent.Method.SMS_PROXY else "",
+        proxy_relation=proxy_relation if method == Consent.Method.SMS_PROXY else "",
+        given_at=now or timezone.now(),
+        recorded_by=recorded_by,
+        recorded_at_point=(point_name or "").strip()[:128],
+    )
+    if paper_photo:
+        _consent_photo_check(paper_photo)
+        consent.paper_photo.save("form.jpg", ContentFile(paper_photo), save=False)
+    try:
+        full_clean_or_refuse(consent)
+        consent.save()
+    except Exception:
+        # No row will point at the file: the transaction is rolled back.
+        if consent.paper_photo:
+            consent.paper_photo.delete(save=False)
+        raise
+    return consent
+
+
+@transaction.atomic
+def consent_revoke(*, actor, consent: Consent, now=None) -> Consent:
+    """Withdraw a consent (the person themselves, or whoever records it for them: the
+    caller checks). The record stays, with when and by whom it was withdrawn; nothing else
+    of it ever changes."""
+    locked = Consent.objects.select_for_update().get(pk=consent.pk)
+    if locked.revoked_at is not None:
+        raise ApplicationError(CONSENT_ALREADY_REVOKED)
+    locked.revoked_at = now or timezone.now()
+    locked.revoked_by = actor
+    locked.save(update_fields=["revoked_at", "revoked_by"])
+    return locked

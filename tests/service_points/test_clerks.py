@@ -101,7 +101,7 @@ def test_a_non_operator_cannot_add_a_clerk_and_nothing_is_made(resident, point):
     assert (_clerks(), _users()) == ([], users_before)
 
 
-@pytest.mark.parametrize("mobile", ["1370013755", "23700137555", "1３700137555", "١٣٧٠٠١٣٧٥٥٥"])
+@pytest.mark.parametrize("mobile", ["1370013755", "23700137555", "1①700137555", "١٣٧٠٠١٣٧٥٥٥"])
 def test_a_mobile_that_is_not_11_ascii_digits_is_refused(operator, point, mobile):
     users_before = _users()
 

@@ -14,6 +14,14 @@ from county_sites.clerk.views.handover import console_handover
 from county_sites.clerk.views.home import console_home
 from county_sites.clerk.views.lists import console_list
 from county_sites.clerk.views.overdue import console_overdue, console_return
+from county_sites.clerk.views.villagers import (
+    console_villager,
+    console_villager_confirm,
+    console_villager_consent_photo,
+    console_villager_list_produce,
+    console_villager_register,
+    console_villagers,
+)
 
 __all__ = [
     "clerk_required",
@@ -22,4 +30,10 @@ __all__ = [
     "console_list",
     "console_overdue",
     "console_return",
+    "console_villager",
+    "console_villager_confirm",
+    "console_villager_consent_photo",
+    "console_villager_list_produce",
+    "console_villager_register",
+    "console_villagers",
 ]

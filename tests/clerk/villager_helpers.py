@@ -1,0 +1,106 @@
+"""Shared by the registration and assisted-listing tests: two points of county A with a clerk
+each, the SMS code a villager reads out, and pictures of a signed form or of produce."""
+
+import io
+import re
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+
+from accounts.models import Consent, SmsOutbox, User
+from accounts.services import mobile_normalize
+from service_points.models import PointVillager
+from service_points.services import clerk_add, villager_register, villager_register_start
+from tests.factories.service_points import ServicePointFactory
+
+VILLAGERS = "/clerk/villagers/"
+REGISTER = "/clerk/villagers/register/"
+CONFIRM = "/clerk/villagers/register/confirm/"
+CODE = re.compile(r"验证码 ([0-9]{6})")
+
+
+@pytest.fixture
+def point_q(in_county):
+    return ServicePointFactory(name="梅溪服务点", village="梅溪村")
+
+
+@pytest.fixture
+def clerk(operator, point):
+    return clerk_add(actor=operator, mobile="13700137555", name="王芳", point=point)
+
+
+@pytest.fixture
+def clerk_q(operator, point_q):
+    return clerk_add(actor=operator, mobile="13700137666", name="李强", point=point_q)
+
+
+@pytest.fixture
+def clerk_client(county_client, clerk):
+    county_client.force_login(clerk.user)
+    return county_client
+
+
+def last_code(mobile: str) -> str:
+    """The code in the latest text to `mobile`, as the villager reads it out."""
+    mobile = mobile_normalize(mobile=mobile)
+    text = SmsOutbox.objects.filter(mobile=mobile).order_by("-created_at", "-id").first().text
+    return CODE.search(text).group(1)
+
+
+def jpeg_bytes(size=(64, 48), colour=(200, 30, 30), exif: bool = False) -> bytes:
+    image = Image.new("RGB", size, colour)
+    buffer = io.BytesIO()
+    if exif:
+        tags = Image.Exif()
+        tags[0x010F] = "PhoneMaker"  # Make
+        image.save(buffer, format="JPEG", exif=tags.tobytes())
+    else:
+        image.save(buffer, format="JPEG")
+    return buffer.getvalue()
+
+
+def jpeg_upload(name="IMG_0001.jpg", **kwargs) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, jpeg_bytes(**kwargs), content_type="image/jpeg")
+
+
+def register_by_own_phone(clerk_user, mobile: str, name: str = "") -> PointVillager:
+    """The whole registration through the services, as the console does it."""
+    villager_register_start(clerk_user=clerk_user, how="own", mobile=mobile, name=name)
+    return villager_register(
+        clerk_user=clerk_user, how="own", mobile=mobile, name=name, code=last_code(mobile)
+    )
+
+
+def register_by_proxy(clerk_user, name: str, proxy_mobile: str, relation: str) -> PointVillager:
+    villager_register_start(
+        clerk_user=clerk_user,
+        how="proxy",
+        name=name,
+        proxy_mobile=proxy_mobile,
+        proxy_relation=relation,
+    )
+    return villager_register(
+        clerk_user=clerk_user,
+        how="proxy",
+        name=name,
+        proxy_mobile=proxy_mobile,
+        proxy_relation=relation,
+        code=last_code(proxy_mobile),
+        photo=jpeg_upload("form.jpg"),
+    )
+
+
+def register_on_paper(clerk_user, name: str) -> PointVillager:
+    return villager_register(
+        clerk_user=clerk_user, how="paper", name=name, photo=jpeg_upload("form.jpg")
+    )
+
+
+def people_snapshot() -> dict:
+    """Accounts, links and consents: what a refused registration must leave as it was."""
+    return {
+        "users": list(User.objects.order_by("pk").values_list("pk", "username", "mobile")),
+        "links": list(PointVillager.objects.order_by("pk").values_list("pk", "point", "user")),
+        "consents": list(Consent.objects.order_by("pk").values_list("pk", "user", "method")),
+    }
