@@ -246,7 +246,10 @@ def _order_create(
         ]
     )
     order_event_log(order, "", Order.State.PLACED, actor=entered_by or buyer)
-    _sms_order_placed(order)
+    if entered_by is None:
+        # An order entered for the buyer is texted when they confirm it (services.assisted):
+        # a pickup code for an order the villager has not agreed to would mislead.
+        _sms_order_placed(order)
     return order
 
 
