@@ -3,7 +3,8 @@
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import CharField, Exists, OuterRef, Prefetch, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce, Concat, NullIf, Substr
 
 from core.money import yuan
 from county_sites.orders.models import (
@@ -58,13 +59,24 @@ def delivery_zones_active() -> QuerySet[DeliveryZone]:
 def order_with_assisted_audit(orders: QuerySet[Order]) -> QuerySet[Order]:
     """`orders` with who entered each one for the buyer and how the buyer confirmed it, as
     annotations the order pages and the admin show ("由 王芳 在 递铺服务点 代下单 · 短信验证码确认
-    · 12-01 10:30"): `assisted_clerk_name` (the clerk's name, else ""), `assisted_method`,
-    `assisted_sent_to` and `assisted_confirmed_at` of the accepted confirmation (None while
-    waiting). With `entered_by` and the service point joined: no query per order."""
+    · 12-01 10:30"): `assisted_clerk_name` (the clerk's name, else their masked mobile),
+    `assisted_method`, `assisted_sent_to` and `assisted_confirmed_at` of the accepted
+    confirmation (None while waiting). With `entered_by` and the service point joined: no
+    query per order."""
     confirmed = OrderConfirmation.objects.filter(order=OuterRef("pk"), confirmed_at__isnull=False)
     return orders.select_related("entered_by", "service_point").annotate(
-        assisted_clerk_name=Subquery(
-            Clerk.objects.filter(user=OuterRef("entered_by")).values("name")[:1]
+        # The clerk's name, else their mobile masked as everywhere else (138****0001).
+        assisted_clerk_name=Coalesce(
+            NullIf(
+                Subquery(Clerk.objects.filter(user=OuterRef("entered_by")).values("name")[:1]),
+                Value(""),
+            ),
+            Concat(
+                Substr("entered_by__mobile", 1, 3),
+                Value("****"),
+                Substr("entered_by__mobile", 8),
+                output_field=CharField(),
+            ),
         ),
         assisted_method=Subquery(confirmed.values("method")[:1]),
         assisted_sent_to=Subquery(confirmed.values("sent_to")[:1]),

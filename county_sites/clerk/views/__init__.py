@@ -12,5 +12,27 @@ on `request.point`.
 from county_sites.clerk.views.base import clerk_required
 from county_sites.clerk.views.handover import console_handover
 from county_sites.clerk.views.home import console_home
+from county_sites.clerk.views.order import (
+    order_basket,
+    order_basket_set,
+    order_cancel,
+    order_confirm,
+    order_find,
+    order_resend,
+    order_send,
+    order_status,
+)
 
-__all__ = ["clerk_required", "console_handover", "console_home"]
+__all__ = [
+    "clerk_required",
+    "console_handover",
+    "console_home",
+    "order_basket",
+    "order_basket_set",
+    "order_cancel",
+    "order_confirm",
+    "order_find",
+    "order_resend",
+    "order_send",
+    "order_status",
+]
