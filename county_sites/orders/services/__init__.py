@@ -51,6 +51,7 @@ from county_sites.orders.services.assisted import (
     villager_proxy_mobile,
 )
 from county_sites.orders.services.assisted import (
+    MSG_TOO_MANY_SENDS,
     MSG_TOO_MANY_TRIES as MSG_CONFIRMATION_TOO_MANY_TRIES,
 )
 from county_sites.orders.services.base import (
@@ -187,6 +188,7 @@ __all__ = [
     "MSG_REFUND_REASON_REQUIRED",
     "MSG_REFUND_TOO_MANY_PHOTOS",
     "MSG_REFUSAL_REASON_REQUIRED",
+    "MSG_TOO_MANY_SENDS",
     "MSG_TOO_MANY_TRIES",
     "MSG_UNKNOWN_FIELDS",
     "MSG_VILLAGER_NOT_HERE",
