@@ -47,19 +47,9 @@ from county_sites.orders.tasks import orders_expire_unconfirmed
 from farmers.models import Listing
 from service_points.services import MSG_NOT_A_CLERK, point_villager_add
 from tests.factories.orders import ResidentFactory
-from tests.fixtures.assisted import (  # noqa: F401  (fixtures)
-    clerk,
-    clerk_q,
-    fresh_tries,
-    latest,
-    point_q,
-    screen_code,
-    send,
-    sms_code,
-    snapshot,
-    villager,
-    wrong,
-)
+from tests.fixtures.assisted import latest, screen_code, send, sms_code, snapshot, wrong
+
+pytestmark = pytest.mark.usefixtures("fresh_tries")
 
 URL = "http://anji.localhost/orders/x/"
 
