@@ -36,6 +36,7 @@ from county_sites.orders.services.assisted import (
     MSG_ORDER_CANCELLED,
     MSG_ORDER_NOT_HERE,
     MSG_PROXY_IS_CLERK,
+    MSG_TOO_MANY_SENDS,
     MSG_VILLAGER_NOT_HERE,
     SMS_CONFIRMATION_CODE,
     SMS_CONFIRMED_CASH,
@@ -51,7 +52,6 @@ from county_sites.orders.services.assisted import (
     villager_proxy_mobile,
 )
 from county_sites.orders.services.assisted import (
-    MSG_TOO_MANY_SENDS,
     MSG_TOO_MANY_TRIES as MSG_CONFIRMATION_TOO_MANY_TRIES,
 )
 from county_sites.orders.services.base import (
