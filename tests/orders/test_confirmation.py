@@ -7,6 +7,7 @@ by a late code; only the clerks of the order's own point act on it."""
 import datetime as dt
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 from django_tenants.utils import tenant_context
 
@@ -43,7 +44,10 @@ from county_sites.orders.services import (
     order_prepare,
     orders_cancel_expired,
 )
-from county_sites.orders.tasks import orders_expire_unconfirmed
+from county_sites.orders.tasks import (
+    counties_orders_expire_unconfirmed,
+    orders_expire_unconfirmed,
+)
 from farmers.models import Listing
 from service_points.services import MSG_NOT_A_CLERK, point_villager_add
 from tests.factories.orders import ResidentFactory
@@ -431,3 +435,24 @@ def test_another_countys_expiry_run_leaves_this_countys_orders_alone(
 
     assert Order.objects.get(pk=order.pk).state == "placed"
     assert Listing.objects.get(pk=tea.pk).stock == 19
+
+
+def test_beat_fans_the_expiry_out_to_every_active_county(
+    settings, monkeypatch, in_public, county, other_county
+):
+    from config.celery_app import app
+
+    entry = settings.CELERY_BEAT_SCHEDULE["counties-orders-expire-unconfirmed"]
+    assert entry["task"] == "county_sites.orders.tasks.counties_orders_expire_unconfirmed"
+    assert entry["task"] in app.tasks and entry["schedule"] == 60
+    queued = []
+    monkeypatch.setattr(
+        orders_expire_unconfirmed,
+        "delay",
+        lambda county_id: queued.append((county_id, connection.schema_name)),
+    )
+
+    counties_orders_expire_unconfirmed()
+
+    assert (county.pk, county.schema_name) in queued
+    assert (other_county.pk, other_county.schema_name) in queued
