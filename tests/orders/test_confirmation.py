@@ -26,7 +26,9 @@ from county_sites.orders.services import (
     MSG_CODE_USED,
     MSG_CODE_WRONG,
     MSG_CONFIRMATION_TOO_MANY_TRIES,
+    MSG_METHOD_INVALID,
     MSG_NO_MOBILE,
+    MSG_NOT_FOR_YOURSELF,
     MSG_ONLINE_NEEDS_MOBILE,
     MSG_ORDER_CANCELLED,
     MSG_ORDER_NOT_HERE,
@@ -456,3 +458,10 @@ def test_beat_fans_the_expiry_out_to_every_active_county(
 
     assert (county.pk, county.schema_name) in queued
     assert (other_county.pk, other_county.schema_name) in queued
+
+
+def test_a_clerk_cannot_order_for_themselves_nor_without_a_method(clerk, villager, tea):
+    point_villager_add(clerk_user=clerk.user, user=clerk.user)
+
+    _refused(MSG_NOT_FOR_YOURSELF, send, clerk=clerk, villager=clerk.user, lines=[(tea, 1)])
+    _refused(MSG_METHOD_INVALID, send, clerk=clerk, villager=villager, lines=[(tea, 1)], method="")
