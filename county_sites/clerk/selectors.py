@@ -8,8 +8,12 @@ from dataclasses import dataclass
 from django.db.models import Count, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
-from county_sites.orders.models import Order, OrderLine
-from county_sites.orders.selectors import days_waiting, order_arrived_at_subquery
+from county_sites.orders.models import Order, OrderConfirmation, OrderLine
+from county_sites.orders.selectors import (
+    days_waiting,
+    order_arrived_at_subquery,
+    order_with_assisted_audit,
+)
 from service_points.models import ServicePoint
 
 S = Order.State
@@ -176,3 +180,24 @@ def clerk_parcel_get(*, point: ServicePoint, number: str) -> Order | None:
     if not number:
         return None
     return _for_point(point).filter(number=number).first()
+
+
+def clerk_assisted_order_get(*, point: ServicePoint, number: str) -> Order | None:
+    """An order a clerk entered for a villager at `point` (its confirmation screen and its
+    status page), with lines, buyer, the assisted audit annotations and its confirmations,
+    newest first (`confirmations_newest`); None for an unknown number and another point's
+    order alike."""
+    number = (number or "").strip()
+    if not number:
+        return None
+    return (
+        order_with_assisted_audit(_for_point(point).filter(number=number, entered_by__isnull=False))
+        .prefetch_related(
+            Prefetch(
+                "confirmations",
+                queryset=OrderConfirmation.objects.order_by("-created_at", "-pk"),
+                to_attr="confirmations_newest",
+            )
+        )
+        .first()
+    )

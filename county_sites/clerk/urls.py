@@ -34,4 +34,13 @@ urlpatterns = [
         views.console_villager_list_produce,
         name="console_villager_list_produce",
     ),
+    # Ordering for a villager (views.order); order_basket takes ?villager=<user id>.
+    path("clerk/order/", views.order_basket, name="order_basket"),
+    path("clerk/order/find/", views.order_find, name="order_find"),
+    path("clerk/order/basket/", views.order_basket_set, name="order_basket_set"),
+    path("clerk/order/send/", views.order_send, name="order_send"),
+    path("clerk/order/<str:number>/", views.order_status, name="order_status"),
+    path("clerk/order/<str:number>/confirm/", views.order_confirm, name="order_confirm"),
+    path("clerk/order/<str:number>/resend/", views.order_resend, name="order_resend"),
+    path("clerk/order/<str:number>/cancel/", views.order_cancel, name="order_cancel"),
 ]

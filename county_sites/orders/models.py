@@ -414,6 +414,75 @@ class OrderEvent(models.Model):
         return f"{self.from_state} → {self.to_state}"
 
 
+class OrderConfirmation(models.Model):
+    """The villager's confirmation of an order a service-point clerk entered for them (issue 9,
+    point 5): a one-time code sent by SMS to the villager's (or their proxy's) mobile, or shown
+    on the console's large confirmation screen, typed back there by the villager.
+
+    Written by county_sites.orders.services.assisted only; nobody edits it. Only a salted HMAC
+    of the code is kept. An order may have several (a new SMS, or a switch to the screen):
+    only the latest open one counts; the one accepted is the audit record of how, when and to
+    which number the villager confirmed (shown on the order page and in the admin).
+    """
+
+    class Method(models.TextChoices):
+        SMS = "sms", _("短信验证码确认")
+        SCREEN = "screen", _("确认屏确认")
+
+    order = models.ForeignKey(
+        Order, verbose_name=_("订单"), on_delete=models.CASCADE, related_name="confirmations"
+    )
+    method = models.CharField(_("确认方式"), max_length=8, choices=Method.choices)
+    code_salt = models.CharField(_("盐"), max_length=32)
+    code_hash = models.CharField(_("确认码摘要"), max_length=64)
+    # The number the SMS went to (the villager's, or their proxy's); empty for the screen.
+    sent_to = models.CharField(_("发送号码"), max_length=11, blank=True)
+    sent_to_proxy = models.BooleanField(_("发给代收人"), default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("发起店员"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("发起时间"), default=timezone.now)
+    expires_at = models.DateTimeField(_("过期时间"))
+    # Set when a newer confirmation replaced this one, or the order was cancelled.
+    closed_at = models.DateTimeField(_("作废时间"), null=True, blank=True)
+    confirmed_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
+    # The clerk whose console took the code from the villager.
+    confirmed_via = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("确认时的店员"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("代下单确认")
+        verbose_name_plural = _("代下单确认")
+        ordering = ["order", "-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["order"],
+                condition=models.Q(confirmed_at__isnull=False),
+                name="orders_confirmation_once_per_order",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(expires_at__gt=models.F("created_at")),
+                name="orders_confirmation_expires_after_created",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(method="sms") | ~models.Q(sent_to=""),
+                name="orders_confirmation_sms_has_number",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.order_id} {self.method} {self.created_at:%Y-%m-%d %H:%M:%S}"
+
+
 class RefundRequest(models.Model):
     """A resident's request for their money back, with a reason and up to 3 photos. County
     operators approve or refuse it in the county Wagtail admin (退款申请)."""

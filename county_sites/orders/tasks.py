@@ -1,4 +1,5 @@
-"""Celery tasks of orders: the payment timeout, run per county."""
+"""Celery tasks of orders: the payment timeout and the expiry of unconfirmed assisted orders,
+run per county."""
 
 from celery import shared_task
 from django.db import connection
@@ -25,3 +26,23 @@ def orders_cancel_expired(county_id: int) -> list[str]:
 def counties_orders_cancel_expired() -> int:
     """Beat's fan-out from public: one orders_cancel_expired inside each active county."""
     return counties_fan_out(orders_cancel_expired, counties=County.objects.active())
+
+
+@shared_task(acks_late=True)
+def orders_expire_unconfirmed(county_id: int) -> list[str]:
+    """Cancel this county's orders entered by a clerk that the villager did not confirm in
+    time, releasing their stock (idempotent: a cancelled order is not selected again, and
+    stock goes back once)."""
+    county = County.objects.get(pk=county_id)
+    schema_check(
+        task=f"orders_expire_unconfirmed({county_id})",
+        running=connection.schema_name,
+        expected=county.schema_name,
+    )
+    return services.assisted_orders_expire()
+
+
+@shared_task
+def counties_orders_expire_unconfirmed() -> int:
+    """Beat's fan-out from public: one orders_expire_unconfirmed inside each active county."""
+    return counties_fan_out(orders_expire_unconfirmed, counties=County.objects.active())

@@ -13,6 +13,7 @@ from django.contrib.admin.utils import quote
 from django.contrib.auth import get_user_model
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -36,7 +37,7 @@ from core.roles import is_county_operator
 from county_sites.ledger.selectors import ledger_daily_totals
 from county_sites.orders import services, states
 from county_sites.orders.models import DeliveryZone, Order, RefundRequest
-from county_sites.orders.selectors import order_past_hold
+from county_sites.orders.selectors import order_past_hold, order_with_assisted_audit
 
 REPORT_DAYS = 31
 
@@ -167,6 +168,22 @@ class InspectOnlyViewSet(ModelViewSet):
         )
 
 
+class OrderInspectView(MoveLinkInspectView):
+    """The order's fields, and for an order a clerk entered the audit line: who, at which
+    point, how and when the villager confirmed, to which number the code went."""
+
+    def get_field_label(self, field_name, field):
+        if field_name == "assisted":
+            return _("代下单记录")
+        return super().get_field_label(field_name, field)
+
+    def get_assisted_display_value(self):
+        order = order_with_assisted_audit(Order.objects.filter(pk=self.object.pk)).first()
+        if order is None or order.entered_by_id is None:
+            return "-"
+        return render_to_string("orders/admin/_assisted.html", {"order": order})
+
+
 class OrderViewSet(InspectOnlyViewSet):
     """Read in the admin; moved on only on the act page (order_act)."""
 
@@ -179,13 +196,14 @@ class OrderViewSet(InspectOnlyViewSet):
     menu_order = 330
     move_url_name = "orders_act"
     move_label = _("处理订单")
+    inspect_view_class = OrderInspectView
     list_display = ["number", "state", "fulfilment", "payment_method", "total_yuan", "placed_at"]
     list_filter = ["state", "fulfilment", "payment_method", "service_point"]
     search_fields = ["number", "pickup_code", "contact_mobile"]
     inspect_view_fields = [
         "number", "buyer", "entered_by", "buyer_confirmed_at", "state", "fulfilment",
         "service_point", "pickup_code", "delivery_zone", "delivery_address", "payment_method",
-        "lines_total_fen", "delivery_fee_fen", "total_fen", "placed_at", "paid_at",
+        "lines_total_fen", "delivery_fee_fen", "total_fen", "placed_at", "paid_at", "assisted",
     ]  # fmt: skip
 
 
@@ -234,7 +252,10 @@ def order_act(request, pk: int):
     """One order with its lines and the moves an operator can make on it. A refused move shows
     the page again with the service's reason, as a 400 (nothing changed)."""
     _operator_only(request)
-    order = get_object_or_404(Order.objects.select_related("service_point", "delivery_zone"), pk=pk)
+    order = get_object_or_404(
+        order_with_assisted_audit(Order.objects.select_related("service_point", "delivery_zone")),
+        pk=pk,
+    )
     status = 200
     if request.method == "POST":
         move = request.POST.get("move", "")

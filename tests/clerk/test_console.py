@@ -126,10 +126,10 @@ def test_the_home_shows_the_point_and_todays_work_of_this_point_only(
     page = response.content.decode()
     assert response.status_code == 200
     assert "递铺服务点" in page and "递铺村" in page and "每天 8:00-20:00" in page
-    for number in mine["incoming"] + mine["awaiting"]:
+    for number in mine["incoming"]:
         assert page.count(number) == 1
-    for number in mine["waiting"]:
-        assert page.count(number) == 2  # the parcel and its handover link
+    for number in mine["waiting"] + mine["awaiting"]:
+        assert page.count(number) == 2  # the order and its handover / confirmation link
     for number in theirs["incoming"] + theirs["waiting"] + theirs["awaiting"]:
         assert number not in page
     assert "梅溪服务点" not in page

@@ -161,8 +161,10 @@ def test_unpaid_online_orders_time_out_after_30_minutes_and_release_stock(
     )
     fresh = place(buyer, [(tea, 1)], point=point)
     cash = place(buyer, [(shoots, 1)], point=point, payment="cash_on_pickup")
+    # The window counts from the buyer's confirmation, which is the placing for their own.
+    half_an_hour_ago = timezone.now() - dt.timedelta(minutes=31)
     Order.objects.filter(pk__in=[old.pk, cash.pk]).update(
-        placed_at=timezone.now() - dt.timedelta(minutes=31)
+        placed_at=half_an_hour_ago, buyer_confirmed_at=half_an_hour_ago
     )
 
     cancelled = orders_cancel_expired()

@@ -13,6 +13,16 @@ from county_sites.clerk.views.base import clerk_required
 from county_sites.clerk.views.handover import console_handover
 from county_sites.clerk.views.home import console_home
 from county_sites.clerk.views.lists import console_list
+from county_sites.clerk.views.order import (
+    order_basket,
+    order_basket_set,
+    order_cancel,
+    order_confirm,
+    order_find,
+    order_resend,
+    order_send,
+    order_status,
+)
 from county_sites.clerk.views.overdue import console_overdue, console_return
 from county_sites.clerk.views.villagers import (
     console_villager,
@@ -36,4 +46,12 @@ __all__ = [
     "console_villager_list_produce",
     "console_villager_register",
     "console_villagers",
+    "order_basket",
+    "order_basket_set",
+    "order_cancel",
+    "order_confirm",
+    "order_find",
+    "order_resend",
+    "order_send",
+    "order_status",
 ]

@@ -13,7 +13,12 @@ from service_points.selectors import service_point_settings_get
 @require_http_methods(["GET"])
 def console_home(request: HttpRequest) -> HttpResponse:
     """Today at the clerk's point: parcels on their way, parcels waiting, orders waiting for
-    the buyer's confirmation."""
+    the buyer's confirmation; and the box that opens a villager's basket by mobile number."""
+    return home_render(request)
+
+
+def home_render(request: HttpRequest, *, order_error="", status: int = 200) -> HttpResponse:
+    """The home page; `order_error`: why the mobile box found no villager (a 400)."""
     return render(
         request,
         "clerk/console/home.html",
@@ -21,5 +26,8 @@ def console_home(request: HttpRequest) -> HttpResponse:
             "point": request.point,
             "today": console_today(point=request.point),
             "hold_days": service_point_settings_get().parcel_hold_days,
+            "order_error": order_error,
+            "order_mobile": request.GET.get("mobile", "") if order_error else "",
         },
+        status=status,
     )

@@ -32,6 +32,13 @@ def order_cancel(*, order: Order | int, actor, reason: str = "") -> Order:
     order = order_lock(order)
     if actor is not None and actor.pk != order.buyer_id:
         county_operator_check(actor)
+    return order_cancel_locked(order, actor=actor, reason=reason)
+
+
+def order_cancel_locked(order: Order, *, actor, reason: str = "") -> Order:
+    """The cancel itself, on a locked order whose canceller has been checked: shared by
+    order_cancel and the clerk's cancel of an order waiting for the villager
+    (services.assisted)."""
     order_move_check(order, states.CANCEL)
     if order.is_online:
         payment_close(order=order)  # refuses if the bank has already taken the money

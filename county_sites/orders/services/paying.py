@@ -135,7 +135,16 @@ def order_expire(*, order_id: int, now=None) -> Order | None:
     deadline = now - timezone.timedelta(minutes=settings.FENGSHOU_ORDER_PAYMENT_MINUTES)
     with transaction.atomic():
         order = order_lock(order_id)
-        if order.state != Order.State.PLACED or not order.is_online or order.placed_at > deadline:
+        # Counted from the buyer's confirmation (placing, for their own orders): an order a
+        # clerk entered is the villager's to pay only once they have agreed to it, and until
+        # then it is held by its confirmation's own expiry (services.assisted).
+        confirmed = order.buyer_confirmed_at
+        if (
+            order.state != Order.State.PLACED
+            or not order.is_online
+            or confirmed is None
+            or confirmed > deadline
+        ):
             return None
         try:
             return order_cancel(order=order, actor=None, reason=MSG_CANCELLED_TIMEOUT)
@@ -144,7 +153,8 @@ def order_expire(*, order_id: int, now=None) -> Order | None:
 
 
 def orders_cancel_expired(*, now=None) -> list[str]:
-    """Cancel every online order unpaid for FENGSHOU_ORDER_PAYMENT_MINUTES; their numbers."""
+    """Cancel every online order unpaid FENGSHOU_ORDER_PAYMENT_MINUTES after the buyer
+    confirmed it (placed it, for their own orders); their numbers."""
     now = now or timezone.now()
     cancelled = []
     for order_id in order_ids_awaiting_payment(

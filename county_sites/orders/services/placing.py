@@ -146,7 +146,8 @@ def order_place(
     `lines` are (listing or listing id, quantity) pairs. The same (buyer, idempotency_key)
     again returns the order made the first time, whatever the lines say, and changes nothing.
     `entered_by` is the clerk typing it in for the buyer (None: the buyer themselves); such an
-    order waits for order_buyer_confirm before it can be paid or handled. The returned order
+    order waits for the buyer's confirmation (services.assisted.assisted_order_confirm, by a
+    code) before it can be paid or handled, and is texted only then. The returned order
     has `was_placed` True only for the call that created it.
     """
     key = (idempotency_key or "").strip()
@@ -246,7 +247,10 @@ def _order_create(
         ]
     )
     order_event_log(order, "", Order.State.PLACED, actor=entered_by or buyer)
-    _sms_order_placed(order)
+    if entered_by is None:
+        # An order entered for the buyer is texted when they confirm it (services.assisted):
+        # a pickup code for an order the villager has not agreed to would mislead.
+        _sms_order_placed(order)
     return order
 
 

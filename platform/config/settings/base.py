@@ -216,6 +216,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "county_sites.orders.tasks.counties_orders_cancel_expired",
         "schedule": 60,
     },
+    # Orders a clerk entered that the villager did not confirm within the county's
+    # ServicePointSettings.confirmation_minutes are cancelled and their stock released.
+    "counties-orders-expire-unconfirmed": {
+        "task": "county_sites.orders.tasks.counties_orders_expire_unconfirmed",
+        "schedule": 60,
+    },
     # Ask the bank about online orders still unpaid, in case a notify was lost.
     "counties-payments-reconcile": {
         "task": "county_sites.payments.tasks.counties_payments_reconcile",
