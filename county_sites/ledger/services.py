@@ -5,7 +5,8 @@ transaction, with one timestamp, so every day (every period) adds up on its own:
 - a refund = the refund + the reversal (negative entries) of those payables and commissions.
 
 Only whole-order refunds exist for now, so a refund reverses the whole split of its order.
-See county_sites.ledger.models for the sign convention.
+See county_sites.ledger.models for the sign convention. A point's till and its commissions:
+county_sites.ledger.till and county_sites.ledger.point_commissions.
 """
 
 from django.db import transaction
@@ -80,7 +81,10 @@ def ledger_record_receipt(*, order, cash: bool, at=None) -> list[LedgerEntry]:
     ).exists():
         return []
     at = at or timezone.now()
-    rows = [{"kind": kind, "amount_fen": order.total_fen}, *_split(order)]
+    received = {"kind": kind, "amount_fen": order.total_fen}
+    if cash:  # the cash is now in the point's till (till_expected counts this very entry)
+        received["service_point_id"] = order.service_point_id
+    rows = [received, *_split(order)]
     return _book(order=order, rows=rows, at=at, provider=order.payment_method)
 
 
@@ -91,7 +95,10 @@ def ledger_record_refund(*, order, refund_request, at=None) -> list[LedgerEntry]
         return []
     at = at or timezone.now()
     reversal = [{**row, "amount_fen": -row["amount_fen"]} for row in _split(order)]
-    rows = [{"kind": Kind.REFUND, "amount_fen": refund_request.amount_fen}, *reversal]
+    refund = {"kind": Kind.REFUND, "amount_fen": refund_request.amount_fen}
+    if not order.is_online:  # a cash order's money goes back out of its point's till
+        refund["service_point_id"] = order.service_point_id
+    rows = [refund, *reversal]
     return _book(
         order=order,
         rows=rows,

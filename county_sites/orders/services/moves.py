@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.errors import ApplicationError
 from core.roles import county_operator_check
+from county_sites.ledger.point_commissions import ledger_point_commission_accrue
 from county_sites.ledger.services import ledger_record_receipt
 from county_sites.orders import states
 from county_sites.orders.models import Order
@@ -74,13 +75,20 @@ def pickup_code_matches(order: Order, pickup_code: str) -> bool:
 
 def order_collect_locked(order: Order, *, actor, note: str = "") -> Order:
     """The hand-over itself, on a locked order whose pickup code has been checked:
-    at_service_point -> collected, and for a cash order the cash and its split booked in the
-    ledger. Shared by order_collect (operator) and order_hand_over (the point's clerk)."""
+    at_service_point -> collected, for a cash order the cash (into the point's till) and its
+    split booked in the ledger, and for every order the point's commission on the goods
+    handed over. Shared by order_collect (operator) and order_hand_over (the point's clerk)."""
     order_move(order, states.COLLECT, actor=actor, note=note)
     order.completed_at = timezone.now()
     order.save(update_fields=["completed_at", "updated_at"])
     if not order.is_online:
         ledger_record_receipt(order=order, cash=True, at=order.completed_at)
+    ledger_point_commission_accrue(
+        order=order,
+        point=order.service_point,
+        value_fen=order.lines_total_fen,
+        at=order.completed_at,
+    )
     return order
 
 
