@@ -82,9 +82,7 @@ class LedgerEntry(models.Model):
         verbose_name=_("服务点"),
     )
     # Point commissions only: the rate when accrued and the handed-over value it applied to.
-    rate = models.DecimalField(
-        _("佣金比例"), max_digits=5, decimal_places=4, null=True, blank=True
-    )
+    rate = models.DecimalField(_("佣金比例"), max_digits=5, decimal_places=4, null=True, blank=True)
     base_fen = models.BigIntegerField(_("计佣金额（分）"), null=True, blank=True)
     # Till movements booked by hand (a handover to the county, a day's close): who did it.
     recorded_by = models.ForeignKey(

@@ -94,9 +94,12 @@ def ledger_point_commission_claw_back(*, order, at=None) -> list[LedgerEntry]:
     # Locking the accrual serialises this with the release task (which locks it too), so a
     # release never lands between the check and the clawback.
     accrual = _accrual(order.pk).select_for_update().first()
-    if accrual is None or LedgerEntry.objects.filter(
-        order_id=order.pk, kind=Kind.POINT_COMMISSION, amount_fen__lt=0
-    ).exists():
+    if (
+        accrual is None
+        or LedgerEntry.objects.filter(
+            order_id=order.pk, kind=Kind.POINT_COMMISSION, amount_fen__lt=0
+        ).exists()
+    ):
         return []
     booked = [_reverse(accrual, at=at)]
     release = LedgerEntry.objects.filter(

@@ -25,6 +25,4 @@ def ledger_point_commissions_release_due(county_id: int) -> list[int]:
 @shared_task
 def counties_point_commissions_release() -> int:
     """Beat's fan-out from public: one ledger_point_commissions_release_due in each county."""
-    return counties_fan_out(
-        ledger_point_commissions_release_due, counties=County.objects.active()
-    )
+    return counties_fan_out(ledger_point_commissions_release_due, counties=County.objects.active())

@@ -10,7 +10,17 @@ on `request.point`.
 """
 
 from county_sites.clerk.views.base import clerk_required
+from county_sites.clerk.views.commissions import console_commissions
 from county_sites.clerk.views.handover import console_handover
 from county_sites.clerk.views.home import console_home
+from county_sites.clerk.views.till import console_till, console_till_close, console_till_handover
 
-__all__ = ["clerk_required", "console_handover", "console_home"]
+__all__ = [
+    "clerk_required",
+    "console_commissions",
+    "console_handover",
+    "console_home",
+    "console_till",
+    "console_till_close",
+    "console_till_handover",
+]

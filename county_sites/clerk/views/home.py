@@ -6,6 +6,7 @@ from django.views.decorators.http import require_http_methods
 
 from county_sites.clerk.selectors import console_today
 from county_sites.clerk.views.base import clerk_required
+from county_sites.ledger.selectors import till_expected
 from service_points.selectors import service_point_settings_get
 
 
@@ -13,7 +14,7 @@ from service_points.selectors import service_point_settings_get
 @require_http_methods(["GET"])
 def console_home(request: HttpRequest) -> HttpResponse:
     """Today at the clerk's point: parcels on their way, parcels waiting, orders waiting for
-    the buyer's confirmation."""
+    the buyer's confirmation, and the cash the till should hold."""
     return render(
         request,
         "clerk/console/home.html",
@@ -21,5 +22,6 @@ def console_home(request: HttpRequest) -> HttpResponse:
             "point": request.point,
             "today": console_today(point=request.point),
             "hold_days": service_point_settings_get().parcel_hold_days,
+            "till_expected_fen": till_expected(point=request.point),
         },
     )
