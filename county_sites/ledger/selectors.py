@@ -27,7 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from core.money import yuan
 from county_sites.ledger.models import LedgerEntry, TillClose
 from farmers.models import Seller
-from service_points.models import ServicePoint
+from service_points.models import Clerk, ServicePoint
 
 Kind = LedgerEntry.Kind
 
@@ -321,7 +321,8 @@ def till_points_today(*, now: dt.datetime | None = None) -> dict[int, TillFigure
 
 def till_close_list(*, point=None) -> QuerySet[TillClose]:
     """Till closes, newest day first, each with `expected_fen` (the till's entries up to the
-    close, without its own difference) and `counted_fen` (expected + difference). One query."""
+    close, without its own difference), `counted_fen` (expected + difference) and
+    `closed_by_name` (the clerk's name; None for an operator). One query."""
     expected = (
         LedgerEntry.objects.filter(
             kind__in=TILL_KINDS,
@@ -336,8 +337,10 @@ def till_close_list(*, point=None) -> QuerySet[TillClose]:
     closes = TillClose.objects.select_related("service_point", "closed_by", "difference_entry")
     if point is not None:
         closes = closes.filter(service_point=point)
+    clerk_name = Clerk.objects.filter(user=OuterRef("closed_by")).order_by("-is_active", "-pk")
     return closes.annotate(
-        expected_fen=Coalesce(Subquery(expected, output_field=BigIntegerField()), 0)
+        expected_fen=Coalesce(Subquery(expected, output_field=BigIntegerField()), 0),
+        closed_by_name=Subquery(clerk_name.values("name")[:1]),
     ).annotate(counted_fen=F("expected_fen") + F("difference_entry__amount_fen"))
 
 
