@@ -36,6 +36,7 @@ from county_sites.ledger.till import (
 )
 from service_points.services import clerk_add
 from tests.factories.service_points import ServicePointFactory
+from tests.fixtures.orders import place
 from tests.ledger.till_helpers import handed_over, ledger_snapshot, refunded
 
 DAY = dt.timedelta(days=1)
@@ -292,3 +293,23 @@ def test_another_county_sees_none_of_this_till(two_cash_parcels, clerk, point, o
     with tenant_context(other_county):
         assert till_points_today() == {}
         assert list(till_close_list()) == []
+
+
+def test_the_migration_gives_cash_booked_before_it_its_point(operator, buyer, tea, point):
+    import importlib
+
+    migration = importlib.import_module(
+        "county_sites.ledger.migrations.0004_till_and_point_commissions"
+    )
+    order = place(buyer, [(tea, 1)], point=point, payment="cash_on_pickup")
+    old = LedgerEntry.objects.create(
+        kind="cash_collected", amount_fen=12_800, order=order, provider="cash_on_pickup"
+    )  # as booked before the till existed: no point
+
+    with connection.cursor() as cursor:
+        cursor.execute(migration.BACKFILL)
+
+    assert LedgerEntry.objects.get(pk=old.pk).service_point_id == point.pk
+    assert till_expected(point=point) == 12_800
+    with pytest.raises(DatabaseError), transaction.atomic():  # the trigger is back
+        LedgerEntry.objects.filter(pk=old.pk).update(amount_fen=1)

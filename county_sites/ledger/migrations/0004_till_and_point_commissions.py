@@ -7,9 +7,11 @@ from django.db import migrations, models
 # Cash already in a till: the cash collected for a cash order, and a cash order's refund, name
 # the order's point from now on (county_sites.ledger.services); entries booked before this
 # migration get it here, once. The immutability trigger (0003) is lifted for this one
-# statement only; SET CONSTRAINTS fires the new foreign key's deferred checks first, since
-# PostgreSQL refuses ALTER TABLE with trigger events pending.
+# statement only. PostgreSQL refuses ALTER TABLE while trigger events are pending (the deferred
+# foreign-key checks of rows written earlier in the transaction), so SET CONSTRAINTS makes
+# them fire at once, before each ALTER.
 BACKFILL = """
+SET CONSTRAINTS ALL IMMEDIATE;
 ALTER TABLE ledger_ledgerentry DISABLE TRIGGER ledger_entry_immutable;
 UPDATE ledger_ledgerentry AS entry SET service_point_id = o.service_point_id
   FROM orders_order AS o
