@@ -329,3 +329,15 @@ def test_another_county_sees_none_of_these_commissions(three_orders, point, othe
     with tenant_context(other_county):
         assert LedgerEntry.objects.filter(kind="point_commission").count() == 0
         assert ledger_point_commissions_release(now=timezone.now() + WINDOW) == []
+
+
+def test_beat_runs_the_release_hourly_in_every_county(settings):
+    from celery import current_app
+
+    entry = settings.CELERY_BEAT_SCHEDULE["counties-point-commissions-release"]
+
+    assert entry == {
+        "task": "county_sites.ledger.tasks.counties_point_commissions_release",
+        "schedule": 3600,
+    }
+    assert entry["task"] in current_app.tasks
