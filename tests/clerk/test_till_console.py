@@ -75,6 +75,21 @@ def test_the_till_shows_todays_expected_cash_and_lines(clerk_client, cash_parcel
     assert 'action="/clerk/till/close/"' in html and 'action="/clerk/till/handover/"' in html
 
 
+def test_the_till_page_takes_the_same_queries_whatever_the_number_of_lines(
+    clerk_client, cash_parcel, operator, clerk, buyer, tea, point
+):
+    with CaptureQueriesContext(connection) as few:
+        clerk_client.get(TILL)
+    for _ in range(3):
+        handed_over(operator=operator, clerk=clerk, buyer=buyer, lines=[(tea, 1)], point=point,
+                    cash=True)  # fmt: skip
+    with CaptureQueriesContext(connection) as more:
+        html = clerk_client.get(TILL).content.decode()
+
+    assert _expected(html) == 14_100 + 3 * 12_800
+    assert len(few) == len(more)
+
+
 def test_the_home_shows_the_tills_expected_cash_in_constant_queries(
     clerk_client, cash_parcel, operator, clerk, buyer, tea, point
 ):
