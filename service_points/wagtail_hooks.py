@@ -19,6 +19,7 @@ from core.admin_forms import (
     changed_values,
 )
 from county_sites.clerk.selectors import PointFigures, points_figures_today
+from county_sites.ledger.selectors import TillFigures, till_points_today
 from service_points.forms import ClerkAddForm, ClerkEditForm
 from service_points.models import Clerk, ServicePoint, ShelfPosition
 from service_points.selectors import service_point_settings_get
@@ -49,13 +50,17 @@ class ServicePointEditView(ServiceEditMixin, generic.EditView):
 
 class ServicePointIndexView(generic.IndexView):
     """The list of points with each one's day at a glance: orders on the way, parcels
-    waiting, and parcels waiting past the county's hold (county_sites.clerk.selectors)."""
+    waiting, and parcels waiting past the county's hold (county_sites.clerk.selectors); the
+    cash its till should hold and today's counted difference (county_sites.ledger.selectors,
+    one grouped query)."""
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         figures = points_figures_today(hold_days=service_point_settings_get().parcel_hold_days)
+        tills = till_points_today()
         for point in context["object_list"]:
             point.today = figures.get(point.pk, PointFigures())
+            point.till = tills.get(point.pk, TillFigures())
         return context
 
 
@@ -74,6 +79,8 @@ class ServicePointViewSet(ModelViewSet):
         Column("today_incoming", label=_("在路上"), accessor="today.incoming"),
         Column("today_waiting", label=_("待取包裹"), accessor="today.waiting"),
         Column("today_over_hold", label=_("已超过保留期"), accessor="today.over_hold"),
+        Column("till_expected", label=_("钱箱应有现金"), accessor="till.expected_yuan"),
+        Column("till_difference", label=_("今日盘点差额"), accessor="till.difference_yuan"),
         "is_active",
     ]
     list_filter = ["village", "is_active"]

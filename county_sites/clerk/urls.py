@@ -43,4 +43,8 @@ urlpatterns = [
     path("clerk/order/<str:number>/confirm/", views.order_confirm, name="order_confirm"),
     path("clerk/order/<str:number>/resend/", views.order_resend, name="order_resend"),
     path("clerk/order/<str:number>/cancel/", views.order_cancel, name="order_cancel"),
+    path("clerk/till/", views.console_till, name="console_till"),
+    path("clerk/till/close/", views.console_till_close, name="console_till_close"),
+    path("clerk/till/handover/", views.console_till_handover, name="console_till_handover"),
+    path("clerk/commissions/", views.console_commissions, name="console_commissions"),
 ]

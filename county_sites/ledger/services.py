@@ -8,6 +8,8 @@ An online payment covers the whole order. Cash is taken per hand-over (a partial
 for the lines leaving now), so a cash receipt covers the lines it is given, under the
 hand-over's `receipt_key`. A refund reverses the split of the lines it is given (the whole
 order when none are). See county_sites.ledger.models for the sign convention.
+A point's till and its commissions: county_sites.ledger.till and
+county_sites.ledger.point_commissions.
 """
 
 from django.db import transaction
@@ -113,10 +115,13 @@ def ledger_record_cash_receipt(
     if amount == 0:
         return []
     at = at or timezone.now()
-    rows = [
-        {"kind": Kind.CASH_COLLECTED, "amount_fen": amount},
-        *_split(order, lines, delivery_fee=delivery_fee),
-    ]
+    # The cash is now in the point's till (till_expected counts this very entry).
+    received = {
+        "kind": Kind.CASH_COLLECTED,
+        "amount_fen": amount,
+        "service_point_id": order.service_point_id,
+    }
+    rows = [received, *_split(order, lines, delivery_fee=delivery_fee)]
     return _book(
         order=order, rows=rows, at=at, provider=order.payment_method, receipt_key=receipt_key
     )
@@ -136,7 +141,10 @@ def ledger_record_refund(
         {**row, "amount_fen": -row["amount_fen"]}
         for row in _split(order, lines, delivery_fee=delivery_fee)
     ]
-    rows = [{"kind": Kind.REFUND, "amount_fen": refund_request.amount_fen}, *reversal]
+    refund = {"kind": Kind.REFUND, "amount_fen": refund_request.amount_fen}
+    if not order.is_online:  # a cash order's money goes back out of its point's till
+        refund["service_point_id"] = order.service_point_id
+    rows = [refund, *reversal]
     return _book(
         order=order,
         rows=rows,

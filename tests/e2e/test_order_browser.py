@@ -108,6 +108,9 @@ def _data_remove(*, merchants_before: list[str] | None = None) -> None:
     with transaction.atomic(), connection.cursor() as cursor:
         # Ledger entries are immutable for everyone else (county_sites/ledger migration 0003);
         # the trigger is off for this DELETE only and back on before the transaction ends.
+        # Rows referencing entries (a till close's difference) are checked at once, not at
+        # commit: PostgreSQL refuses ALTER TABLE while such checks are pending.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         cursor.execute("ALTER TABLE ledger_ledgerentry DISABLE TRIGGER ledger_entry_immutable")
         LedgerEntry.objects.filter(order__in=orders).delete()
         cursor.execute("ALTER TABLE ledger_ledgerentry ENABLE TRIGGER ledger_entry_immutable")

@@ -10,6 +10,7 @@ on `request.point`.
 """
 
 from county_sites.clerk.views.base import clerk_required
+from county_sites.clerk.views.commissions import console_commissions
 from county_sites.clerk.views.handover import console_handover
 from county_sites.clerk.views.home import console_home
 from county_sites.clerk.views.lists import console_list
@@ -24,6 +25,7 @@ from county_sites.clerk.views.order import (
     order_status,
 )
 from county_sites.clerk.views.overdue import console_overdue, console_return
+from county_sites.clerk.views.till import console_till, console_till_close, console_till_handover
 from county_sites.clerk.views.villagers import (
     console_villager,
     console_villager_confirm,
@@ -35,11 +37,15 @@ from county_sites.clerk.views.villagers import (
 
 __all__ = [
     "clerk_required",
+    "console_commissions",
     "console_handover",
     "console_home",
     "console_list",
     "console_overdue",
     "console_return",
+    "console_till",
+    "console_till_close",
+    "console_till_handover",
     "console_villager",
     "console_villager_confirm",
     "console_villager_consent_photo",

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.roles import county_operator_check
+from county_sites.ledger.point_commissions import ledger_point_commission_accrue
 from county_sites.orders import states
 from county_sites.orders.models import Order
 from county_sites.orders.services.base import (
@@ -82,8 +83,19 @@ def pickup_code_matches(order: Order, pickup_code: str) -> bool:
 def order_collect_locked(order: Order, *, actor, note: str = "", at=None) -> Order:
     """The last hand-over of a locked order whose pickup code has been checked and whose last
     lines have just been handed over (county_sites.orders.services.handover, which also books
-    the cash they took): at_service_point -> collected."""
+    the cash they took): at_service_point -> collected, and the point's commission on the
+    goods handed over, once for the order (partial pickups included: the value of every line
+    that left the point, not the short, damaged or returned ones)."""
     order_move(order, states.COLLECT, actor=actor, note=note)
     order.completed_at = at or timezone.now()
     order.save(update_fields=["completed_at", "updated_at"])
+    handed_over_fen = sum(
+        order.lines.filter(handed_over_at__isnull=False).values_list("line_total_fen", flat=True)
+    )
+    ledger_point_commission_accrue(
+        order=order,
+        point=order.service_point,
+        value_fen=handed_over_fen,
+        at=order.completed_at,
+    )
     return order

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.errors import ApplicationError
 from core.roles import county_operator_check
+from county_sites.ledger.point_commissions import ledger_point_commission_claw_back
 from county_sites.ledger.services import ledger_record_refund
 from county_sites.orders import states
 from county_sites.orders.models import Order, RefundRequest, RefundRequestPhoto
@@ -85,14 +86,15 @@ def _lock_order_of(refund_request: RefundRequest | int) -> Order:
 @transaction.atomic
 def refund_approve(*, actor, refund_request: RefundRequest | int) -> RefundRequest:
     """Give the money back through the provider that took it (the bank's refund API, or cash
-    from the till), book it in the ledger, and put the stock back if the order had not been
-    prepared yet."""
+    from the till), book it in the ledger, take back the service point's commission on the
+    order if it had one, and put the stock back if the order had not been prepared yet."""
     county_operator_check(actor)
     order = _lock_order_of(refund_request)
     request = _lock_request(refund_request)
     order_move(order, states.APPROVE_REFUND, actor=actor)
     refund_execute(order=order, refund_request=request)
     ledger_record_refund(order=order, refund_request=request)
+    ledger_point_commission_claw_back(order=order)
     if order.state_before_refund == Order.State.PAID:
         order_stock_release(order)
     request.state = RefundRequest.State.APPROVED

@@ -227,6 +227,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "county_sites.payments.tasks.counties_payments_reconcile",
         "schedule": 5 * 60,
     },
+    # Service points' commissions are released once the return window (days) has passed:
+    # hourly is precise enough for a window counted in days.
+    "counties-point-commissions-release": {
+        "task": "county_sites.ledger.tasks.counties_point_commissions_release",
+        "schedule": 60 * 60,
+    },
 }
 
 # Wagtail 8 queues its own background work (search index, references) through django-tasks.
