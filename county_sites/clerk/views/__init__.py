@@ -12,5 +12,12 @@ on `request.point`.
 from county_sites.clerk.views.base import clerk_required
 from county_sites.clerk.views.handover import console_handover
 from county_sites.clerk.views.home import console_home
+from county_sites.clerk.views.receive import console_receive, console_receive_list
 
-__all__ = ["clerk_required", "console_handover", "console_home"]
+__all__ = [
+    "clerk_required",
+    "console_handover",
+    "console_home",
+    "console_receive",
+    "console_receive_list",
+]

@@ -9,7 +9,9 @@ import order_place`):
 - handover: order_hand_over, the point's clerk handing a parcel over by its pickup code;
 - paying: the money of online orders coming in (start, the bank's notify, reconciliation, the
   payment timeout), through county_sites.payments;
-- refunds: refund requests and the operator's decision;
+- refunds: refund requests (whole order, or some lines) and the operator's decision;
+- deliveries: delivery days of a service point, built and dispatched by the operator;
+- receiving: the point's clerk checking a delivery in, line by line;
 - zones: delivery zones;
 - base: the row lock, event log, checked state move and stock release they share.
 """
@@ -31,6 +33,21 @@ from county_sites.orders.services.cart import (
     cart_line_remove,
     cart_line_set,
     cart_merge,
+)
+from county_sites.orders.services.deliveries import (
+    BRING_BY_DEFAULT_HOUR,
+    MSG_COLLECTION_PLACE_REQUIRED,
+    MSG_DELIVERY_EMPTY,
+    MSG_DELIVERY_EXISTS,
+    MSG_DELIVERY_NOT_PLANNED,
+    MSG_DELIVERY_ORDER_NOT_HERE,
+    MSG_DELIVERY_ORDER_NOT_READY,
+    MSG_DELIVERY_POINT_CLOSED,
+    delivery_bring_by_default,
+    point_delivery_create,
+    point_delivery_dispatch,
+    point_delivery_order_remove,
+    point_delivery_orders_add,
 )
 from county_sites.orders.services.handover import (
     HANDOVER_MAX_WRONG_TRIES,
@@ -80,8 +97,24 @@ from county_sites.orders.services.placing import (
     order_buyer_confirm,
     order_place,
 )
+from county_sites.orders.services.receiving import (
+    MSG_CHECK_MISSING,
+    MSG_DELIVERY_ALREADY_RECEIVED,
+    MSG_DELIVERY_NOT_DISPATCHED,
+    MSG_DELIVERY_NOT_FOUND,
+    MSG_SHELF_INVALID,
+    MSG_SHELF_REQUIRED,
+    SMS_PARCEL_ARRIVED,
+    SMS_PARCEL_ARRIVED_NO_SHELF,
+    collect_by,
+    point_delivery_receive,
+)
 from county_sites.orders.services.refunds import (
     MAX_REFUND_PHOTOS,
+    MSG_REFUND_ALREADY_OPEN,
+    MSG_REFUND_LINES_INVALID,
+    MSG_REFUND_LINES_ONLINE_ONLY,
+    MSG_REFUND_NOT_ALLOWED,
     MSG_REFUND_NOT_OPEN,
     MSG_REFUND_REASON_REQUIRED,
     MSG_REFUND_TOO_MANY_PHOTOS,
@@ -89,6 +122,7 @@ from county_sites.orders.services.refunds import (
     refund_approve,
     refund_refuse,
     refund_request_create,
+    refund_request_lines_create,
 )
 from county_sites.orders.services.zones import (
     DELIVERY_ZONE_EDITABLE_FIELDS,
@@ -100,6 +134,7 @@ from county_sites.orders.services.zones import (
 
 __all__ = [
     "ACTION_LABELS",
+    "BRING_BY_DEFAULT_HOUR",
     "DELIVERY_ZONE_EDITABLE_FIELDS",
     "HANDOVER_MAX_WRONG_TRIES",
     "HANDOVER_WINDOW_SECONDS",
@@ -113,7 +148,18 @@ __all__ = [
     "MSG_CANNOT_MOVE",
     "MSG_CART_EMPTY",
     "MSG_CASH_NEEDS_PICKUP",
+    "MSG_CHECK_MISSING",
+    "MSG_COLLECTION_PLACE_REQUIRED",
     "MSG_COLLECTOR_NAME_REQUIRED",
+    "MSG_DELIVERY_ALREADY_RECEIVED",
+    "MSG_DELIVERY_EMPTY",
+    "MSG_DELIVERY_EXISTS",
+    "MSG_DELIVERY_NOT_DISPATCHED",
+    "MSG_DELIVERY_NOT_FOUND",
+    "MSG_DELIVERY_NOT_PLANNED",
+    "MSG_DELIVERY_ORDER_NOT_HERE",
+    "MSG_DELIVERY_ORDER_NOT_READY",
+    "MSG_DELIVERY_POINT_CLOSED",
     "MSG_FULFILMENT_INVALID",
     "MSG_KEY_INVALID",
     "MSG_LISTING_UNAVAILABLE",
@@ -126,11 +172,17 @@ __all__ = [
     "MSG_PICKUP_CODE_WRONG",
     "MSG_POINT_REQUIRED",
     "MSG_QUANTITY_INVALID",
+    "MSG_REFUND_ALREADY_OPEN",
+    "MSG_REFUND_LINES_INVALID",
+    "MSG_REFUND_LINES_ONLINE_ONLY",
+    "MSG_REFUND_NOT_ALLOWED",
     "MSG_REFUND_NOT_OPEN",
     "MSG_REFUND_OPEN",
     "MSG_REFUND_REASON_REQUIRED",
     "MSG_REFUND_TOO_MANY_PHOTOS",
     "MSG_REFUSAL_REASON_REQUIRED",
+    "MSG_SHELF_INVALID",
+    "MSG_SHELF_REQUIRED",
     "MSG_TOO_MANY_TRIES",
     "MSG_UNKNOWN_FIELDS",
     "MSG_ZONE_FEE_INVALID",
@@ -139,12 +191,16 @@ __all__ = [
     "PLACE_ATTEMPTS",
     "SMS_ORDER_PLACED_DELIVERY",
     "SMS_ORDER_PLACED_PICKUP",
+    "SMS_PARCEL_ARRIVED",
+    "SMS_PARCEL_ARRIVED_NO_SHELF",
     "ZONE_SORT_STEP",
     "cart_clear",
     "cart_line_check",
     "cart_line_remove",
     "cart_line_set",
     "cart_merge",
+    "collect_by",
+    "delivery_bring_by_default",
     "delivery_zone_create",
     "delivery_zone_update",
     "handover_wrong_tries",
@@ -163,7 +219,13 @@ __all__ = [
     "order_prepare",
     "orders_cancel_expired",
     "orders_reconcile_pending",
+    "point_delivery_create",
+    "point_delivery_dispatch",
+    "point_delivery_order_remove",
+    "point_delivery_orders_add",
+    "point_delivery_receive",
     "refund_approve",
     "refund_refuse",
     "refund_request_create",
+    "refund_request_lines_create",
 ]

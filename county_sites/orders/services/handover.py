@@ -7,7 +7,8 @@ events, ledger, stock):
 1. the user is an active clerk of an open point (service_points.selectors.clerk_point_for_user);
 2. the order is a pickup order at that very point, else the same "not found here" as an
    unknown order, so a clerk learns nothing of another point's parcels;
-3. no refund request is open on the order;
+3. no whole-order refund request is open on the order (one for some lines, found short or
+   damaged on receiving, does not hold back the lines that arrived);
 4. fewer than HANDOVER_MAX_WRONG_TRIES wrong codes for this order in the current window
    (HANDOVER_WINDOW_SECONDS, counted from the first wrong try): once reached, even the right
    code is refused until the window has passed, so the 6-digit code cannot be guessed;
@@ -110,7 +111,10 @@ def order_hand_over(
         raise ApplicationError(MSG_NOT_FOUND_HERE) from None
     if order.fulfilment != Order.Fulfilment.PICKUP or order.service_point_id != point.pk:
         raise ApplicationError(MSG_NOT_FOUND_HERE)
-    if RefundRequest.objects.filter(order=order, state=RefundRequest.State.REQUESTED).exists():
+    # A request for some lines (short or damaged on arrival) does not hold back the others.
+    if RefundRequest.objects.filter(
+        order=order, state=RefundRequest.State.REQUESTED, scope=RefundRequest.Scope.ORDER
+    ).exists():
         raise ApplicationError(MSG_REFUND_OPEN % {"number": order.number}, field="state")
     if handover_wrong_tries(order) >= HANDOVER_MAX_WRONG_TRIES:
         raise ApplicationError(
