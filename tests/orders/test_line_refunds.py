@@ -138,7 +138,9 @@ def test_lines_of_another_order_or_refunded_already_are_refused(
 ):
     other = paid(place(buyer, [(tea, 1)], point=point))
     line = _shoots_line(at_point)
-    approved = refund_request_lines_create(actor=operator, order=at_point, lines=[line], reason="缺")
+    approved = refund_request_lines_create(
+        actor=operator, order=at_point, lines=[line], reason="缺"
+    )
     refund_approve(actor=operator, refund_request=approved)
 
     for lines in ([other.lines.get()], [line], []):
