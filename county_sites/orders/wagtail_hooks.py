@@ -196,7 +196,7 @@ class OrderViewSet(InspectOnlyViewSet):
     search_fields = ["number", "pickup_code", "contact_mobile"]
     inspect_view_fields = [
         "number", "buyer", "entered_by", "buyer_confirmed_at", "state", "fulfilment",
-        "service_point", "pickup_code", "delivery_zone", "delivery_address", "payment_method",
+        "service_point", "point_delivery", "shelf_position", "pickup_code", "delivery_zone", "delivery_address", "payment_method",
         "lines_total_fen", "delivery_fee_fen", "total_fen", "placed_at", "paid_at",
     ]  # fmt: skip
 
@@ -355,6 +355,13 @@ def _day_or_404(day: str) -> dt.date:
         raise Http404 from None
 
 
+def _day_or_400(day: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(day)
+    except ValueError:
+        raise ApplicationError(_("请选择配送日。"), field="day") from None
+
+
 def _bring_by(raw: str):
     """The form's local "bring by" (datetime-local), or None for the default."""
     raw = (raw or "").strip()
@@ -383,7 +390,8 @@ def deliveries_index(request):
     if request.method == "POST":
         form = {key: request.POST.get(key, "").strip() for key in form}
         try:
-            point = ServicePoint.objects.filter(pk=int(form["point"] or 0), is_active=True).first()
+            point_id = int(form["point"]) if form["point"].isdigit() else 0
+            point = ServicePoint.objects.filter(pk=point_id, is_active=True).first()
             if point is None:
                 raise ApplicationError(services.MSG_DELIVERY_POINT_CLOSED, field="point")
             delivery = services.point_delivery_create(
@@ -412,13 +420,6 @@ def deliveries_index(request):
         },
         status=status,
     )
-
-
-def _day_or_400(day: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(day)
-    except ValueError:
-        raise ApplicationError(_("请选择配送日。"), field="day") from None
 
 
 def delivery_detail(request, pk: int):
