@@ -437,3 +437,23 @@ def test_the_check_page_query_count_does_not_grow_with_the_orders(
         delivery = delivery_planned(operator, point, day=day)
         sizes.append(queries(point_delivery_dispatch(actor=operator, delivery=delivery)))
     assert sizes[0] == sizes[1]
+
+
+def test_the_handover_page_asks_for_the_cash_due_without_the_damaged_line(
+    clerk_client, dispatched, clerk, shelf
+):
+    delivery, online, cash = dispatched
+    damaged = cash.lines.get(title="鲜竹笋")
+    point_delivery_receive(
+        clerk_user=clerk.user,
+        delivery=delivery,
+        checks=_checks(online, cash, damaged={damaged.pk}),
+        shelf={online.pk: shelf[0].pk, cash.pk: shelf[1].pk},
+    )
+
+    page = clerk_client.post(
+        "/clerk/handover/", {"order": cash.number, "pickup_code": cash.pickup_code}
+    )
+
+    assert page.status_code == 200
+    assert "请收取现金 ¥128.00，再交付以下商品：" in page.content.decode()

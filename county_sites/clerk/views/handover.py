@@ -7,6 +7,7 @@ from django.views.decorators.http import require_http_methods
 from core.errors import ApplicationError
 from county_sites.clerk.selectors import clerk_parcel_get
 from county_sites.clerk.views.base import clerk_required
+from county_sites.orders.selectors import order_cash_due
 from county_sites.orders.services import MSG_NOT_FOUND_HERE, order_hand_over
 
 
@@ -52,7 +53,7 @@ def console_handover(request: HttpRequest) -> HttpResponse:
         {
             "point": request.point,
             "order": handed,
-            "cash_fen": 0 if handed.is_online else handed.total_fen,
+            "cash_fen": order_cash_due(handed),
             "collected_by_name": context["collected_by_name"],
             "relation": context["relation"],
         },
