@@ -336,7 +336,10 @@ def test_the_check_form_has_three_choices_per_line_received_preselected(
         assert f'name="line-{line.pk}" value="short">' in html
         assert f'name="line-{line.pk}" value="damaged">' in html
     assert f'<select id="shelf-{online.pk}" name="shelf-{online.pk}"' in html
-    assert f'<option value="{shelf[0].pk}">A-1</option>' in html
+    # Positions handed out in turn: the first order A-1, the second A-2.
+    first, second = html.split(f'name="shelf-{cash.pk}"')
+    assert f'<option value="{shelf[0].pk}" selected>A-1</option>' in first
+    assert f'<option value="{shelf[1].pk}" selected>A-2</option>' in second
     assert online.pickup_code not in html
 
 

@@ -42,10 +42,13 @@ def _parse(request: HttpRequest, manifest) -> tuple[dict[int, str], dict[int, st
     return checks, shelf
 
 
-def _choices_show(manifest, checks: dict, shelf: dict) -> None:
-    """What the form shows checked: the clerk's choices after a refusal, else "received"."""
-    for order in manifest.orders:
-        order.picked = str(shelf.get(order.pk) or "")
+def _choices_show(manifest, checks: dict, shelf: dict, positions=()) -> None:
+    """What the form shows chosen: the clerk's choices after a refusal; on the first showing
+    every line "received" and the shelf positions handed out in turn (`positions`), so a
+    delivery that came in whole takes one tap."""
+    for index, order in enumerate(manifest.orders):
+        default = positions[index % len(positions)].pk if positions else ""
+        order.picked = str(shelf.get(order.pk, default) or "")
         for line in order.lines.all():
             line.chosen = checks.get(line.pk) or OrderLine.Arrival.RECEIVED
 
@@ -69,7 +72,7 @@ def console_receive(request: HttpRequest, pk: int) -> HttpResponse:
         "error": None,
     }
     if request.method == "GET":
-        _choices_show(manifest, {}, {})
+        _choices_show(manifest, {}, {}, context["positions"])
         return render(request, "clerk/console/receive.html", context)
     checks, shelf = _parse(request, manifest)
     try:
