@@ -196,8 +196,9 @@ class OrderViewSet(InspectOnlyViewSet):
     search_fields = ["number", "pickup_code", "contact_mobile"]
     inspect_view_fields = [
         "number", "buyer", "entered_by", "buyer_confirmed_at", "state", "fulfilment",
-        "service_point", "point_delivery", "shelf_position", "pickup_code", "delivery_zone", "delivery_address", "payment_method",
-        "lines_total_fen", "delivery_fee_fen", "total_fen", "placed_at", "paid_at",
+        "service_point", "point_delivery", "shelf_position", "pickup_code", "delivery_zone",
+        "delivery_address", "payment_method", "lines_total_fen", "delivery_fee_fen", "total_fen",
+        "placed_at", "paid_at",
     ]  # fmt: skip
 
 
