@@ -460,3 +460,23 @@ def test_the_handover_page_asks_for_the_cash_due_without_the_damaged_line(
 
     assert page.status_code == 200
     assert "请收取现金 ¥128.00，再交付以下商品：" in page.content.decode()
+
+
+def test_the_buyer_sees_the_short_line_and_its_refund_on_their_order_page(
+    county_client, dispatched, clerk, shelf, buyer
+):
+    delivery, online, cash = dispatched
+    short = online.lines.get(title="鲜竹笋")
+    point_delivery_receive(
+        clerk_user=clerk.user,
+        delivery=delivery,
+        checks=_checks(online, cash, short={short.pk}),
+        shelf={online.pk: shelf[0].pk, cash.pk: shelf[1].pk},
+    )
+    county_client.force_login(buyer)
+
+    html = county_client.get(f"/orders/{online.number}/").content.decode()
+
+    assert '<em data-arrival="short">缺货</em>' in html
+    assert "退款申请：待处理 · ¥19.50 · 到货检查发现缺货或破损：鲜竹笋 × 3 缺货" in html
+    assert f"<strong data-pickup-code>{online.pickup_code}</strong>" in html
