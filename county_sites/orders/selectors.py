@@ -15,7 +15,7 @@ from county_sites.orders.models import (
     PointDelivery,
     RefundRequest,
 )
-from farmers.models import Listing, Seller
+from farmers.models import Listing, ListingPhoto, Seller
 
 # The session key of an anonymous visitor's cart: {listing id: quantity}, merged into their cart
 # when they sign in (county_sites.orders.signals.cart_merge_on_login).
@@ -253,19 +253,25 @@ class Manifest:
 
 
 def _manifest_orders(delivery: PointDelivery) -> QuerySet[Order]:
+    # The listings' photos too: the clerk checks each line against its picture.
+    lines = (
+        OrderLine.objects.select_related("seller", "listing")
+        .prefetch_related(
+            Prefetch("listing__photos", queryset=ListingPhoto.objects.order_by("position", "pk"))
+        )
+        .order_by("pk")
+    )
     return (
         Order.objects.filter(point_delivery=delivery)
         .select_related("buyer", "shelf_position")
-        .prefetch_related(
-            Prefetch("lines", queryset=OrderLine.objects.select_related("seller").order_by("pk"))
-        )
+        .prefetch_related(Prefetch("lines", queryset=lines))
         .order_by("pk")
     )
 
 
 def point_delivery_manifest(*, delivery: PointDelivery) -> Manifest:
-    """The manifest of `delivery`: its orders (oldest first) with buyer and lines, and the
-    totals; four queries whatever the number of orders."""
+    """The manifest of `delivery`: its orders (oldest first) with buyer and lines (and their
+    listings' photos), and the totals; a fixed number of queries whatever the orders."""
     orders = list(_manifest_orders(delivery))
     for order in orders:
         order.buyer_label = buyer_label(order)
