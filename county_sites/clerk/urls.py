@@ -47,4 +47,6 @@ urlpatterns = [
     path("clerk/till/close/", views.console_till_close, name="console_till_close"),
     path("clerk/till/handover/", views.console_till_handover, name="console_till_handover"),
     path("clerk/commissions/", views.console_commissions, name="console_commissions"),
+    path("clerk/receive/", views.console_receive_list, name="console_receive_list"),
+    path("clerk/receive/<int:pk>/", views.console_receive, name="console_receive"),
 ]

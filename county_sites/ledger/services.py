@@ -2,17 +2,18 @@
 transaction, with one timestamp, so every day (every period) adds up on its own:
 
 - a receipt (online payment, or cash collected at pickup) = seller payables + commissions;
-- a refund = the refund + the reversal (negative entries) of those payables and commissions.
+- a refund = the refund + the reversal (negative entries) of those payables and commissions:
+  of the lines it covers (a short or damaged line found on receiving), or of everything of
+  the order not reversed yet (a whole-order refund).
 
 An online payment covers the whole order. Cash is taken per hand-over (a partial pickup pays
 for the lines leaving now), so a cash receipt covers the lines it is given, under the
-hand-over's `receipt_key`. A refund reverses the split of the lines it is given (the whole
-order when none are). See county_sites.ledger.models for the sign convention.
-A point's till and its commissions: county_sites.ledger.till and
-county_sites.ledger.point_commissions.
+hand-over's `receipt_key`. See county_sites.ledger.models for the sign convention. A point's
+till and its commissions: county_sites.ledger.till and county_sites.ledger.point_commissions.
 """
 
 from django.db import transaction
+from django.db.models import Min, Sum
 from django.utils import timezone
 
 from county_sites.ledger.models import LedgerEntry
@@ -27,12 +28,22 @@ def commission_of(*, amount_fen: int, commission_bp: int) -> int:
     return amount_fen * commission_bp // BASIS_POINTS
 
 
+# OrderLine.Arrival values of a line that did not reach the buyer's point whole: a cash buyer
+# never pays for it (spelled out here: the ledger sits below county_sites.orders).
+NOT_ARRIVED = ("short", "damaged")
+
+
 def _split(order, lines=None, *, delivery_fee: bool = True) -> list[dict]:
-    """Per line (`lines`, else every line of the order): the seller's payable and the
-    county's commission; plus, with `delivery_fee`, the delivery fee, which is the county's
-    (it runs delivery)."""
+    """Per line paid for (`lines`, else every line of the order but those found short or
+    damaged on receiving: when the money comes only at pickup, a cash buyer never pays for
+    them; an online order is paid before it is prepared, so all its lines are in): the
+    seller's payable and the county's commission; plus, with `delivery_fee`, the delivery
+    fee, which is the county's (it runs delivery)."""
     rows = []
-    lines = order.lines.all().order_by("pk") if lines is None else sorted(lines, key=_pk)
+    if lines is None:
+        lines = order.lines.exclude(arrival__in=NOT_ARRIVED).order_by("pk")
+    else:
+        lines = sorted(lines, key=_pk)
     for line in lines:
         commission = commission_of(
             amount_fen=line.line_total_fen, commission_bp=order.commission_bp
@@ -96,6 +107,32 @@ def ledger_record_receipt(*, order, cash: bool, at=None) -> list[LedgerEntry]:
     return _book(order=order, rows=rows, at=at, provider=order.payment_method)
 
 
+def _reversal(order, line_ids: list[int] | None) -> list[dict]:
+    """The negative of what is still booked of the order's split (of `line_ids` only when
+    given), row by row as it was booked: a line refunded before is not reversed twice."""
+    entries = LedgerEntry.objects.filter(
+        order=order, kind__in=[Kind.SELLER_PAYABLE, Kind.COMMISSION]
+    )
+    if line_ids is not None:
+        entries = entries.filter(order_line_id__in=line_ids)
+    rows = (
+        entries.values("kind", "order_line_id", "seller_id", "memo")
+        .annotate(total=Sum("amount_fen"), first=Min("pk"))
+        .order_by("first")
+    )
+    return [
+        {
+            "kind": row["kind"],
+            "amount_fen": -row["total"],
+            "order_line_id": row["order_line_id"],
+            "seller_id": row["seller_id"],
+            "memo": row["memo"],
+        }
+        for row in rows
+        if row["total"]
+    ]
+
+
 @transaction.atomic
 def ledger_record_cash_receipt(
     *, order, lines, receipt_key: str, delivery_fee: bool = True, at=None
@@ -109,7 +146,7 @@ def ledger_record_cash_receipt(
     ).exists():
         return []
     if lines is None:
-        lines = list(order.lines.all().order_by("pk"))
+        lines = list(order.lines.exclude(arrival__in=NOT_ARRIVED).order_by("pk"))
         delivery_fee = True
     amount = receipt_amount(order=order, lines=lines, delivery_fee=delivery_fee)
     if amount == 0:
@@ -128,19 +165,22 @@ def ledger_record_cash_receipt(
 
 
 @transaction.atomic
-def ledger_record_refund(
-    *, order, refund_request, lines=None, delivery_fee: bool = True, at=None
-) -> list[LedgerEntry]:
-    """Book a refund: the refund and the reversal of the split of `lines` (None: the whole
-    order), with the delivery fee when `delivery_fee`. The refund's amount is the request's;
-    for the books to add up it is what those lines (and the fee) cost."""
+def ledger_record_refund(*, order, refund_request, lines=None, at=None) -> list[LedgerEntry]:
+    """Book a refund: the refund and the reversal of the split it gives back. A request that
+    covers lines (`lines`, else the request's own `lines`) reverses those lines' payables and
+    commissions only; a whole-order request reverses everything of the order still booked
+    (a line refunded before is not reversed twice). The refund's amount must be exactly what
+    is reversed, or the day would not add up: refuses (ValueError) otherwise."""
     if LedgerEntry.objects.filter(refund_request=refund_request, kind=Kind.REFUND).exists():
         return []
     at = at or timezone.now()
-    reversal = [
-        {**row, "amount_fen": -row["amount_fen"]}
-        for row in _split(order, lines, delivery_fee=delivery_fee)
-    ]
+    if lines is not None:
+        line_ids = sorted(line.pk for line in lines)
+    else:
+        line_ids = list(refund_request.lines.values_list("pk", flat=True)) or None
+    reversal = _reversal(order, line_ids)
+    if -sum(row["amount_fen"] for row in reversal) != refund_request.amount_fen:
+        raise ValueError("refund amount differs from the split it reverses")
     refund = {"kind": Kind.REFUND, "amount_fen": refund_request.amount_fen}
     if not order.is_online:  # a cash order's money goes back out of its point's till
         refund["service_point_id"] = order.service_point_id

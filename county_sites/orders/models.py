@@ -83,6 +83,73 @@ class CartLine(models.Model):
         return f"{self.listing_id} × {self.quantity}"
 
 
+class PointDelivery(models.Model):
+    """One delivery day of one service point: the county's van takes the point's prepared
+    pickup orders there (docs/adr/0015-delivery-days.md). Sellers bring their goods to the
+    county's collection place by `bring_by`; the point's clerk checks the delivery in line by
+    line on the console (/clerk/receive/).
+
+    County operators build and dispatch deliveries in the county Wagtail admin (配送单), through
+    county_sites.orders.services; nothing edits a row directly.
+    """
+
+    class State(models.TextChoices):
+        PLANNED = "planned", _("待发出")
+        DISPATCHED = "dispatched", _("已发出")
+        RECEIVED = "received", _("已收货")
+
+    point = models.ForeignKey(
+        "service_points.ServicePoint",
+        verbose_name=_("服务点"),
+        on_delete=models.PROTECT,
+        related_name="deliveries",
+    )
+    day = models.DateField(_("配送日"))
+    bring_by = models.DateTimeField(_("卖家送货截止"))
+    collection_place = models.CharField(_("集货地点"), max_length=128)
+    state = models.CharField(
+        _("状态"), max_length=16, choices=State.choices, default=State.PLANNED, db_index=True
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("创建人"), on_delete=models.PROTECT,
+        related_name="+",
+    )  # fmt: skip
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
+    dispatched_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("发出人"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )  # fmt: skip
+    dispatched_at = models.DateTimeField(_("发出时间"), null=True, blank=True)
+    received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("收货人"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )  # fmt: skip
+    received_at = models.DateTimeField(_("收货时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("配送单")
+        verbose_name_plural = _("配送单")
+        ordering = ["-day", "point_id", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["point", "day"], name="orders_delivery_one_per_day"),
+            models.CheckConstraint(
+                condition=models.Q(state__in=["planned", "dispatched", "received"]),
+                name="orders_delivery_state_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(state="planned") | models.Q(dispatched_at__isnull=False),
+                name="orders_delivery_dispatched_has_time",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(state="received") | models.Q(received_at__isnull=False),
+                name="orders_delivery_received_has_time",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.point.name} {self.day:%Y-%m-%d}"
+
+
 # A pickup code must be unique among orders in these states: the clerk finds the parcel by it.
 OPEN_STATES = ("placed", "paid", "preparing", "at_service_point", "refund_requested")
 
@@ -163,6 +230,15 @@ class Order(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+    )
+    # The point's delivery day this pickup order travels on (at most one, set by the operator).
+    point_delivery = models.ForeignKey(
+        PointDelivery,
+        verbose_name=_("配送单"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="orders",
     )
     delivery_zone = models.ForeignKey(
         DeliveryZone,
@@ -492,7 +568,18 @@ class RefundRequest(models.Model):
         APPROVED = "approved", _("已同意")
         REFUSED = "refused", _("已拒绝")
 
+    class Scope(models.TextChoices):
+        ORDER = "order", _("整单")
+        LINES = "lines", _("部分商品")
+
     order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="refund_requests")
+    # A whole-order request moves the order to refund_requested; a request for some lines (a
+    # short or damaged line found on receiving) leaves the order where it is and gives back
+    # those lines' value only (county_sites.orders.services.refunds).
+    scope = models.CharField(_("范围"), max_length=8, choices=Scope.choices, default=Scope.ORDER)
+    lines = models.ManyToManyField(
+        OrderLine, verbose_name=_("退款商品"), blank=True, related_name="refund_requests"
+    )
     reason = models.TextField(_("退款原因"))
     amount_fen = models.PositiveIntegerField(_("退款金额（分）"))
     state = models.CharField(
@@ -521,6 +608,9 @@ class RefundRequest(models.Model):
             models.CheckConstraint(
                 condition=~models.Q(state="refused") | ~models.Q(refusal_reason=""),
                 name="orders_refund_refused_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(scope__in=["order", "lines"]), name="orders_refund_scope_valid"
             ),
         ]
 

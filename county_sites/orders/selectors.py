@@ -3,7 +3,18 @@
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import CharField, Exists, OuterRef, Prefetch, QuerySet, Subquery, Value
+from django.db.models import (
+    CharField,
+    Count,
+    Exists,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Coalesce, Concat, NullIf, Substr
 from django.utils import timezone
 
@@ -17,8 +28,10 @@ from county_sites.orders.models import (
     OrderConfirmation,
     OrderEvent,
     OrderLine,
+    PointDelivery,
+    RefundRequest,
 )
-from farmers.models import Listing, Seller
+from farmers.models import Listing, ListingPhoto, Seller
 from service_points.models import Clerk
 from service_points.selectors import service_point_settings_get
 
@@ -116,7 +129,7 @@ def order_list_for_seller(*, seller: Seller) -> QuerySet[Order]:
     return (
         Order.objects.filter(lines__seller=seller)
         .distinct()
-        .select_related("service_point", "delivery_zone")
+        .select_related("service_point", "delivery_zone", "point_delivery")
         .prefetch_related(
             Prefetch(
                 "lines",
@@ -162,6 +175,12 @@ class SellerOrderLine:
     quantity: int
     unit_label: str
     line_total_fen: int
+    # Where and when to bring it: the delivery day the order travels on (pickup orders), its
+    # "bring by" and the county's collection place, and the point it goes to.
+    point_name: str = ""
+    delivery_day: dt.date | None = None
+    bring_by: dt.datetime | None = None
+    collection_place: str = ""
 
     @property
     def line_total_yuan(self) -> str:
@@ -180,6 +199,12 @@ def seller_order_lines(*, seller: Seller, limit: int = 50) -> list[SellerOrderLi
             quantity=line.quantity,
             unit_label=line.get_unit_display(),
             line_total_fen=line.line_total_fen,
+            point_name=order.service_point.name if order.service_point_id else "",
+            delivery_day=order.point_delivery.day if order.point_delivery_id else None,
+            bring_by=order.point_delivery.bring_by if order.point_delivery_id else None,
+            collection_place=(
+                order.point_delivery.collection_place if order.point_delivery_id else ""
+            ),
         )
         for order in order_list_for_seller(seller=seller)[:limit]
         for line in order.seller_lines
@@ -289,4 +314,248 @@ def order_ids_awaiting_confirmation(*, placed_before, now) -> list[int]:
         .exclude(Exists(open_now))
         .order_by("placed_at", "pk")
         .values_list("pk", flat=True)
+    )
+
+
+# ------------------------------------------------------------------------------
+# What a buyer owes and what can be given back (receiving, issue 9 point 7)
+# ------------------------------------------------------------------------------
+NOT_ARRIVED = (OrderLine.Arrival.SHORT, OrderLine.Arrival.DAMAGED)
+
+
+def _cash_value(order: Order) -> int:
+    """What a cash-on-pickup buyer pays in all, in fen: the lines that reached the point
+    (received, or not checked) plus the delivery fee. A line found short or damaged on
+    receiving was never paid for, so it is not charged: for a cash order that is the
+    after-sales case, instead of a refund (docs/adr/0015-delivery-days.md)."""
+    lines = sum(
+        line.line_total_fen for line in order.lines.all() if line.arrival not in NOT_ARRIVED
+    )
+    return lines + order.delivery_fee_fen
+
+
+def order_refundable_fen(order: Order) -> int:
+    """What a whole-order refund would give back now, in fen: what the buyer paid (an online
+    order's total; a cash order's cash due, taken at the hand-over) less the refunds approved
+    already (short or damaged lines given back one by one)."""
+    paid = order.total_fen if order.is_online else _cash_value(order)
+    approved = RefundRequest.objects.filter(
+        order=order, state=RefundRequest.State.APPROVED
+    ).aggregate(total=Sum("amount_fen"))["total"]
+    return paid - (approved or 0)
+
+
+# ------------------------------------------------------------------------------
+# Delivery days: the operator's lists, manifests and pick lists; the clerk's receiving
+# ------------------------------------------------------------------------------
+def mobile_masked(mobile: str) -> str:
+    """137****0001: enough for the clerk to match a parcel, not a number to copy."""
+    return f"{mobile[:3]}****{mobile[7:]}" if len(mobile) == 11 else mobile
+
+
+def buyer_label(order: Order) -> str:
+    """The buyer as a manifest shows them: name (if any) and masked mobile."""
+    name = order.buyer.get_full_name().strip()
+    masked = mobile_masked(order.contact_mobile or order.buyer.mobile or "")
+    return f"{name} {masked}".strip()
+
+
+def point_delivery_list() -> QuerySet[PointDelivery]:
+    """Every delivery, newest day first, with its point, how many orders and their total."""
+    return (
+        PointDelivery.objects.select_related("point")
+        .annotate(order_count=Count("orders"), total_fen=Sum("orders__total_fen"))
+        .order_by("-day", "point__name", "pk")
+    )
+
+
+def point_delivery_waiting(*, point) -> dict[str, int]:
+    """What could still go on a delivery of `point`: prepared pickup orders on none
+    (`prepared`), and orders that may be prepared first (`to_prepare`: paid online orders,
+    and cash orders placed and confirmed or not entered for a buyer)."""
+    free = Order.objects.filter(
+        fulfilment=Order.Fulfilment.PICKUP, service_point=point, point_delivery__isnull=True
+    )
+    online = Q(state=Order.State.PAID, payment_method=Order.PaymentMethod.BANK_GATEWAY)
+    cash = Q(state=Order.State.PLACED, payment_method=Order.PaymentMethod.CASH_ON_PICKUP) & (
+        Q(entered_by__isnull=True) | Q(buyer_confirmed_at__isnull=False)
+    )
+    return free.aggregate(
+        prepared=Count("pk", filter=Q(state=Order.State.PREPARING)),
+        to_prepare=Count("pk", filter=online | cash),
+    )
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """A delivery's orders with their lines, and the totals (fen) that must equal them."""
+
+    delivery: PointDelivery
+    orders: list[Order]
+    line_count: int
+    lines_total_fen: int
+    delivery_fee_fen: int
+    total_fen: int
+    cash_fen: int
+
+    @property
+    def total_yuan(self) -> str:
+        return yuan(self.total_fen)
+
+    @property
+    def cash_yuan(self) -> str:
+        return yuan(self.cash_fen)
+
+
+def _manifest_orders(delivery: PointDelivery) -> QuerySet[Order]:
+    # The listings' photos too: the clerk checks each line against its picture.
+    lines = (
+        OrderLine.objects.select_related("seller", "listing")
+        .prefetch_related(
+            Prefetch("listing__photos", queryset=ListingPhoto.objects.order_by("position", "pk"))
+        )
+        .order_by("pk")
+    )
+    return (
+        Order.objects.filter(point_delivery=delivery)
+        .select_related("buyer", "shelf_position")
+        .prefetch_related(Prefetch("lines", queryset=lines))
+        .order_by("pk")
+    )
+
+
+def point_delivery_manifest(*, delivery: PointDelivery) -> Manifest:
+    """The manifest of `delivery`: its orders (oldest first) with buyer and lines (and their
+    listings' photos), and the totals; a fixed number of queries whatever the orders."""
+    orders = list(_manifest_orders(delivery))
+    for order in orders:
+        order.buyer_label = buyer_label(order)
+    return Manifest(
+        delivery=delivery,
+        orders=orders,
+        line_count=sum(len(order.lines.all()) for order in orders),
+        lines_total_fen=sum(order.lines_total_fen for order in orders),
+        delivery_fee_fen=sum(order.delivery_fee_fen for order in orders),
+        total_fen=sum(order.total_fen for order in orders),
+        cash_fen=sum(order.total_fen for order in orders if not order.is_online),
+    )
+
+
+@dataclass(frozen=True)
+class PickPoint:
+    point_name: str
+    quantity: int
+    bring_by: dt.datetime
+
+
+@dataclass(frozen=True)
+class PickItem:
+    listing_id: int
+    title: str
+    unit_label: str
+    quantity: int
+    points: list[PickPoint]
+
+
+@dataclass(frozen=True)
+class PickList:
+    """What one seller brings for a delivery day: each listing's total and for which
+    points, by the earliest "bring by" of those deliveries, to the collection place(s)."""
+
+    seller: Seller
+    day: dt.date
+    bring_by: dt.datetime
+    collection_places: list[str]
+    items: list[PickItem]
+
+
+# An order in these states is not going out any more, though still on its delivery.
+NOT_GOING = (Order.State.CANCELLED, Order.State.REFUND_REQUESTED, Order.State.REFUNDED)
+
+
+def pick_lists_for_day(*, day: dt.date, seller: Seller | None = None) -> list[PickList]:
+    """Per seller (by name), what to bring for the deliveries of `day`: lines of the orders on
+    them that are still going, summed per listing and unit, with the quantity per point. Two
+    queries whatever the number of orders."""
+    rows = (
+        OrderLine.objects.filter(order__point_delivery__day=day)
+        .exclude(order__state__in=NOT_GOING)
+        .values(
+            "seller_id",
+            "listing_id",
+            "listing__title",
+            "unit",
+            "order__point_delivery__point__name",
+            "order__point_delivery__bring_by",
+            "order__point_delivery__collection_place",
+        )
+        .annotate(quantity=Sum("quantity"))
+        .order_by("seller_id", "listing_id", "unit", "order__point_delivery__point__name")
+    )
+    if seller is not None:
+        rows = rows.filter(seller=seller)
+    by_seller: dict[int, dict] = {}
+    for row in rows:
+        entry = by_seller.setdefault(row["seller_id"], {"items": {}, "places": [], "by": []})
+        item = entry["items"].setdefault(
+            (row["listing_id"], row["unit"]),
+            {"title": row["listing__title"], "unit": row["unit"], "points": []},
+        )
+        item["points"].append(
+            PickPoint(
+                point_name=row["order__point_delivery__point__name"],
+                quantity=row["quantity"],
+                bring_by=row["order__point_delivery__bring_by"],
+            )
+        )
+        place = row["order__point_delivery__collection_place"]
+        if place not in entry["places"]:
+            entry["places"].append(place)
+        entry["by"].append(row["order__point_delivery__bring_by"])
+    sellers = Seller.objects.in_bulk(list(by_seller))
+    unit_labels = dict(OrderLine._meta.get_field("unit").choices)
+    lists = [
+        PickList(
+            seller=sellers[seller_id],
+            day=day,
+            bring_by=min(entry["by"]),
+            collection_places=entry["places"],
+            items=[
+                PickItem(
+                    listing_id=listing_id,
+                    title=item["title"],
+                    unit_label=str(unit_labels.get(unit, unit)),
+                    quantity=sum(point.quantity for point in item["points"]),
+                    points=item["points"],
+                )
+                for (listing_id, unit), item in entry["items"].items()
+            ],
+        )
+        for seller_id, entry in by_seller.items()
+    ]
+    return sorted(lists, key=lambda pick: (pick.seller.name, pick.seller.pk))
+
+
+def point_deliveries_to_receive(*, point) -> list[PointDelivery]:
+    """`point`'s dispatched deliveries not received yet, oldest day first, with order counts:
+    the console's list to receive. One query."""
+    return list(
+        PointDelivery.objects.filter(point=point, state=PointDelivery.State.DISPATCHED)
+        .annotate(order_count=Count("orders"))
+        .order_by("day", "pk")
+    )
+
+
+def point_delivery_for_point(*, point, pk) -> PointDelivery | None:
+    """Delivery `pk` if it is `point`'s (dispatched or received), else None: another point's
+    delivery is as unknown as a missing one."""
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        return None
+    return (
+        PointDelivery.objects.select_related("point")
+        .filter(pk=pk, point=point)
+        .exclude(state=PointDelivery.State.PLANNED)
+        .first()
     )

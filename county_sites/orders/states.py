@@ -8,6 +8,10 @@
         refund_requested ──approve──> refunded
                          └─refuse──> (the state it came from)
 
+A cash-on-pickup order whose every line the point's clerk finds short or damaged on receiving
+is cancelled there (cancel_undelivered, preparing -> cancelled): nothing was paid, nothing is
+owed. An online one becomes a whole-order refund request instead.
+
 Cash-on-pickup orders are never "paid": the money is taken at the service point and booked
 in the ledger at each hand-over, for the lines handed over.
 
@@ -31,6 +35,7 @@ ARRIVE = "arrive"
 COLLECT = "collect"
 DELIVER = "deliver"
 CANCEL = "cancel"
+CANCEL_UNDELIVERED = "cancel_undelivered"
 REQUEST_REFUND = "request_refund"
 APPROVE_REFUND = "approve_refund"
 RETURN = "return"
@@ -43,6 +48,7 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     COLLECT: frozenset({S.AT_SERVICE_POINT}),
     DELIVER: frozenset({S.PREPARING}),
     CANCEL: frozenset({S.PLACED}),
+    CANCEL_UNDELIVERED: frozenset({S.PREPARING}),
     REQUEST_REFUND: frozenset({S.PAID, S.PREPARING, S.AT_SERVICE_POINT, S.COLLECTED, S.DELIVERED}),
     APPROVE_REFUND: frozenset({S.REFUND_REQUESTED}),
     RETURN: frozenset({S.AT_SERVICE_POINT}),
@@ -55,6 +61,7 @@ TARGET: dict[str, str] = {
     COLLECT: S.COLLECTED,
     DELIVER: S.DELIVERED,
     CANCEL: S.CANCELLED,
+    CANCEL_UNDELIVERED: S.CANCELLED,
     REQUEST_REFUND: S.REFUND_REQUESTED,
     APPROVE_REFUND: S.REFUNDED,
     RETURN: S.RETURNED,
@@ -97,6 +104,8 @@ def _state_allows(move: str, order: Order) -> bool:
         return pickup
     if move == DELIVER:
         return not pickup
+    if move == CANCEL_UNDELIVERED:
+        return pickup and not online
     if move == REQUEST_REFUND:
         # Cash is only in hand once the parcel has been collected and paid for.
         return online or order.state == S.COLLECTED

@@ -1,5 +1,6 @@
-"""The county Wagtail admin: delivery zones (配送区域), orders (订单) and refund requests
-(退款申请), and the ledger's daily report (账本日报). Views parse the request and call
+"""The county Wagtail admin: delivery zones (配送区域), orders (订单), delivery days with their
+manifests and pick lists (配送单), refund requests (退款申请), and the ledger's daily report
+(账本日报). Views parse the request and call
 services, which check the operator.
 
 Orders and refund requests are inspect-only here: their list and inspect pages link to the
@@ -9,9 +10,11 @@ permissions a user holds: a state written directly would skip the events, the le
 stock release.
 """
 
+import datetime as dt
+
 from django.contrib.admin.utils import quote
 from django.contrib.auth import get_user_model
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
@@ -35,11 +38,22 @@ from core.admin_forms import (
 from core.errors import ApplicationError
 from core.roles import is_county_operator
 from county_sites.ledger.selectors import ledger_daily_totals
-from county_sites.orders import services, states
-from county_sites.orders.models import DeliveryZone, Order, RefundRequest
-from county_sites.orders.selectors import order_past_hold, order_with_assisted_audit
+from county_sites.orders import manifests, services, states
+from county_sites.orders.models import DeliveryZone, Order, PointDelivery, RefundRequest
+from county_sites.orders.selectors import (
+    order_past_hold,
+    order_with_assisted_audit,
+    pick_lists_for_day,
+    point_delivery_list,
+    point_delivery_manifest,
+    point_delivery_waiting,
+)
+from service_points.models import ServicePoint
+from service_points.selectors import service_point_list_open
 
 REPORT_DAYS = 31
+# The latest deliveries listed on the deliveries page; older ones stay in the database.
+DELIVERIES_LISTED = 100
 
 
 class InspectOnlyPermissionPolicy(ModelPermissionPolicy):
@@ -202,8 +216,9 @@ class OrderViewSet(InspectOnlyViewSet):
     search_fields = ["number", "pickup_code", "contact_mobile"]
     inspect_view_fields = [
         "number", "buyer", "entered_by", "buyer_confirmed_at", "state", "fulfilment",
-        "service_point", "pickup_code", "delivery_zone", "delivery_address", "payment_method",
-        "lines_total_fen", "delivery_fee_fen", "total_fen", "placed_at", "paid_at", "assisted",
+        "service_point", "point_delivery", "shelf_position", "pickup_code", "delivery_zone",
+        "delivery_address", "payment_method", "lines_total_fen", "delivery_fee_fen", "total_fen",
+        "placed_at", "paid_at", "assisted",
     ]  # fmt: skip
 
 
@@ -216,8 +231,8 @@ class RefundRequestViewSet(InspectOnlyViewSet):
     menu_order = 340
     move_url_name = "refunds_decide"
     move_label = _("处理退款申请")
-    list_display = ["order", "state", "amount_yuan", "requested_at"]
-    list_filter = ["state"]
+    list_display = ["order", "state", "scope", "amount_yuan", "requested_at"]
+    list_filter = ["state", "scope"]
 
 
 @hooks.register("register_admin_viewset")
@@ -322,7 +337,11 @@ def refund_decide(request, pk: int):
     return TemplateResponse(
         request,
         "orders/admin/refund_decide.html",
-        {"request_obj": refund_request, "photos": refund_request.photos.all()},
+        {
+            "request_obj": refund_request,
+            "photos": refund_request.photos.all(),
+            "lines": refund_request.lines.order_by("pk"),
+        },
         status=status,
     )
 
@@ -347,3 +366,209 @@ def register_order_admin_urls():
 @hooks.register("register_admin_menu_item")
 def register_ledger_menu_item():
     return MenuItem(_("账本日报"), reverse("ledger_daily"), icon_name="table", order=350)
+
+
+# ------------------------------------------------------------------------------
+# Delivery days (配送单): list and create, a delivery's manifest and moves, a day's pick lists
+# (issue 9, point 6). Printable pages and CSV/XLSX downloads of each.
+# ------------------------------------------------------------------------------
+DELIVERY_ACTIONS = {"add", "prepare", "remove", "dispatch"}
+
+
+def _download(content: bytes, fmt: str, name: str) -> HttpResponse:
+    content_type = manifests.XLSX_TYPE if fmt == "xlsx" else manifests.CSV_TYPE
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response
+
+
+def _day_or_404(day: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(day)
+    except ValueError:
+        raise Http404 from None
+
+
+def _day_or_400(day: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(day)
+    except ValueError:
+        raise ApplicationError(_("请选择配送日。"), field="day") from None
+
+
+def _bring_by(raw: str):
+    """The form's local "bring by" (datetime-local), or None for the default."""
+    raw = (raw or "").strip()
+    if not raw:
+        return None
+    try:
+        value = dt.datetime.fromisoformat(raw)
+    except ValueError:
+        raise ApplicationError(_("送货截止时间格式不对。"), field="bring_by") from None
+    return timezone.make_aware(value) if timezone.is_naive(value) else value
+
+
+def deliveries_index(request):
+    """Every delivery (point, day, state, orders, total) and the form that plans a new one."""
+    _operator_only(request)
+    status = 200
+    form = {
+        "point": "",
+        "day": (timezone.localdate() + dt.timedelta(days=1)).isoformat(),
+        "bring_by": "",
+        "collection_place": PointDelivery.objects.order_by("-created_at", "-pk")
+        .values_list("collection_place", flat=True)
+        .first()
+        or "",
+    }
+    if request.method == "POST":
+        form = {key: request.POST.get(key, "").strip() for key in form}
+        try:
+            point_id = int(form["point"]) if form["point"].isdigit() else 0
+            point = ServicePoint.objects.filter(pk=point_id, is_active=True).first()
+            if point is None:
+                raise ApplicationError(services.MSG_DELIVERY_POINT_CLOSED, field="point")
+            delivery = services.point_delivery_create(
+                actor=request.user,
+                point=point,
+                day=_day_or_400(form["day"]),
+                bring_by=_bring_by(form["bring_by"]),
+                collection_place=form["collection_place"],
+            )
+        except ApplicationError as error:
+            messages.error(request, str(error.message))
+            status = 400
+        else:
+            messages.success(request, _("配送单已创建。"))
+            return HttpResponseRedirect(reverse("deliveries_detail", args=[delivery.pk]))
+    deliveries = list(point_delivery_list()[:DELIVERIES_LISTED])
+    return TemplateResponse(
+        request,
+        "orders/admin/deliveries.html",
+        {
+            "deliveries": deliveries,
+            "days": sorted({delivery.day for delivery in deliveries}, reverse=True),
+            "points": service_point_list_open(),
+            "form": form,
+            "default_hour": services.BRING_BY_DEFAULT_HOUR,
+        },
+        status=status,
+    )
+
+
+def delivery_detail(request, pk: int):
+    """One delivery's manifest, what could still go on it, and its moves: add the prepared
+    orders, prepare the waiting ones and add them, take an order off, dispatch."""
+    _operator_only(request)
+    delivery = get_object_or_404(PointDelivery.objects.select_related("point"), pk=pk)
+    status = 200
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        if action not in DELIVERY_ACTIONS:
+            raise Http404
+        try:
+            if action in ("add", "prepare"):
+                added = services.point_delivery_orders_add(
+                    actor=request.user, delivery=delivery, prepare=action == "prepare"
+                )
+                messages.success(request, _("已加入 %(count)s 张订单。") % {"count": added})
+            elif action == "remove":
+                services.point_delivery_order_remove(
+                    actor=request.user,
+                    delivery=delivery,
+                    order=get_object_or_404(Order, pk=request.POST.get("order") or 0),
+                )
+                messages.success(request, _("订单已移出配送单。"))
+            else:
+                services.point_delivery_dispatch(actor=request.user, delivery=delivery)
+                messages.success(request, _("配送单已发出。"))
+        except ApplicationError as error:
+            messages.error(request, str(error.message))
+            status = 400
+        else:
+            return HttpResponseRedirect(reverse("deliveries_detail", args=[pk]))
+        delivery.refresh_from_db()
+    return TemplateResponse(
+        request,
+        "orders/admin/delivery.html",
+        {
+            "delivery": delivery,
+            "manifest": point_delivery_manifest(delivery=delivery),
+            "waiting": point_delivery_waiting(point=delivery.point),
+            "removable": delivery.state == PointDelivery.State.PLANNED,
+        },
+        status=status,
+    )
+
+
+def delivery_manifest_print(request, pk: int):
+    """The manifest alone, to print (print CSS; no admin around it)."""
+    _operator_only(request)
+    delivery = get_object_or_404(PointDelivery.objects.select_related("point"), pk=pk)
+    return TemplateResponse(
+        request,
+        "orders/admin/delivery_print.html",
+        {"delivery": delivery, "manifest": point_delivery_manifest(delivery=delivery)},
+    )
+
+
+def delivery_manifest_download(request, pk: int, fmt: str):
+    _operator_only(request)
+    delivery = get_object_or_404(PointDelivery.objects.select_related("point"), pk=pk)
+    headers, rows = manifests.manifest_table(point_delivery_manifest(delivery=delivery))
+    name = f"manifest-{delivery.day:%Y%m%d}-{delivery.pk}"
+    if fmt == "xlsx":
+        return _download(manifests.table_xlsx(headers, rows, title=str(_("配送单"))), fmt, name)
+    return _download(manifests.table_csv(headers, rows), fmt, name)
+
+
+def pick_lists(request, day: str, printable: bool = False):
+    """Per seller, what to bring for the deliveries of `day`, by when and where."""
+    _operator_only(request)
+    day = _day_or_404(day)
+    return TemplateResponse(
+        request,
+        "orders/admin/pick_lists_print.html" if printable else "orders/admin/pick_lists.html",
+        {"day": day, "pick_lists": pick_lists_for_day(day=day)},
+    )
+
+
+def pick_lists_download(request, day: str, fmt: str):
+    _operator_only(request)
+    day = _day_or_404(day)
+    headers, rows = manifests.pick_lists_table(pick_lists_for_day(day=day))
+    name = f"pick-lists-{day:%Y%m%d}"
+    if fmt == "xlsx":
+        return _download(manifests.table_xlsx(headers, rows, title=str(_("拣货单"))), fmt, name)
+    return _download(manifests.table_csv(headers, rows), fmt, name)
+
+
+@hooks.register("register_admin_urls")
+def register_delivery_admin_urls():
+    return [
+        path("deliveries/", deliveries_index, name="deliveries_index"),
+        path("deliveries/<int:pk>/", delivery_detail, name="deliveries_detail"),
+        path("deliveries/<int:pk>/print/", delivery_manifest_print, name="deliveries_print"),
+        path(
+            "deliveries/<int:pk>/manifest.<str:fmt>",
+            delivery_manifest_download,
+            name="deliveries_download",
+        ),
+        path("deliveries/picks/<str:day>/", pick_lists, name="deliveries_picks"),
+        path(
+            "deliveries/picks/<str:day>/print/",
+            pick_lists,
+            {"printable": True},
+            name="deliveries_picks_print",
+        ),
+        path(
+            "deliveries/picks/<str:day>/picks.<str:fmt>",
+            pick_lists_download,
+            name="deliveries_picks_download",
+        ),
+    ]
+
+
+@hooks.register("register_admin_menu_item")
+def register_deliveries_menu_item():
+    return MenuItem(_("配送单"), reverse("deliveries_index"), icon_name="doc-full", order=335)

@@ -25,6 +25,7 @@ from county_sites.clerk.views.order import (
     order_status,
 )
 from county_sites.clerk.views.overdue import console_overdue, console_return
+from county_sites.clerk.views.receive import console_receive, console_receive_list
 from county_sites.clerk.views.till import console_till, console_till_close, console_till_handover
 from county_sites.clerk.views.villagers import (
     console_villager,
@@ -42,6 +43,8 @@ __all__ = [
     "console_home",
     "console_list",
     "console_overdue",
+    "console_receive",
+    "console_receive_list",
     "console_return",
     "console_till",
     "console_till_close",

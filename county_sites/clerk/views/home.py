@@ -7,15 +7,16 @@ from django.views.decorators.http import require_http_methods
 from county_sites.clerk.selectors import console_today
 from county_sites.clerk.views.base import clerk_required
 from county_sites.ledger.selectors import till_expected
+from county_sites.orders.selectors import point_deliveries_to_receive
 from service_points.selectors import service_point_settings_get
 
 
 @clerk_required
 @require_http_methods(["GET"])
 def console_home(request: HttpRequest) -> HttpResponse:
-    """Today at the clerk's point: parcels on their way, parcels waiting, orders waiting for
-    the buyer's confirmation, the cash the till should hold; and the box that opens a
-    villager's basket by mobile number."""
+    """Today at the clerk's point: deliveries to receive, parcels on their way, parcels
+    waiting, orders waiting for the buyer's confirmation, the cash the till should hold; and
+    the box that opens a villager's basket by mobile number."""
     return home_render(request)
 
 
@@ -31,6 +32,7 @@ def home_render(request: HttpRequest, *, order_error="", status: int = 200) -> H
             "order_error": order_error,
             "order_mobile": request.GET.get("mobile", "") if order_error else "",
             "till_expected_fen": till_expected(point=request.point),
+            "to_receive": point_deliveries_to_receive(point=request.point),
         },
         status=status,
     )

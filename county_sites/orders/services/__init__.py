@@ -14,7 +14,9 @@ import order_place`):
 - returns: order_return, a parcel not collected within the hold sent back to the county;
 - paying: the money of online orders coming in (start, the bank's notify, reconciliation, the
   payment timeout), through county_sites.payments;
-- refunds: refund requests and the operator's decision;
+- refunds: refund requests (whole order, or some lines) and the operator's decision;
+- deliveries: delivery days of a service point, built and dispatched by the operator;
+- receiving: the point's clerk checking a delivery in, line by line;
 - zones: delivery zones;
 - base: the row lock, event log, checked state move and stock release they share.
 """
@@ -73,6 +75,21 @@ from county_sites.orders.services.cart import (
     cart_line_set,
     cart_merge,
 )
+from county_sites.orders.services.deliveries import (
+    BRING_BY_DEFAULT_HOUR,
+    MSG_COLLECTION_PLACE_REQUIRED,
+    MSG_DELIVERY_EMPTY,
+    MSG_DELIVERY_EXISTS,
+    MSG_DELIVERY_NOT_PLANNED,
+    MSG_DELIVERY_ORDER_NOT_HERE,
+    MSG_DELIVERY_ORDER_NOT_READY,
+    MSG_DELIVERY_POINT_CLOSED,
+    delivery_bring_by_default,
+    point_delivery_create,
+    point_delivery_dispatch,
+    point_delivery_order_remove,
+    point_delivery_orders_add,
+)
 from county_sites.orders.services.handover import (
     HANDOVER_MAX_WRONG_TRIES,
     HANDOVER_WINDOW_SECONDS,
@@ -127,8 +144,24 @@ from county_sites.orders.services.placing import (
     order_buyer_confirm,
     order_place,
 )
+from county_sites.orders.services.receiving import (
+    MSG_CHECK_MISSING,
+    MSG_DELIVERY_ALREADY_RECEIVED,
+    MSG_DELIVERY_NOT_DISPATCHED,
+    MSG_DELIVERY_NOT_FOUND,
+    MSG_SHELF_INVALID,
+    MSG_SHELF_REQUIRED,
+    SMS_PARCEL_ARRIVED,
+    SMS_PARCEL_ARRIVED_NO_SHELF,
+    collect_by,
+    point_delivery_receive,
+)
 from county_sites.orders.services.refunds import (
     MAX_REFUND_PHOTOS,
+    MSG_REFUND_ALREADY_OPEN,
+    MSG_REFUND_LINES_INVALID,
+    MSG_REFUND_LINES_ONLINE_ONLY,
+    MSG_REFUND_NOT_ALLOWED,
     MSG_REFUND_NOT_OPEN,
     MSG_REFUND_REASON_REQUIRED,
     MSG_REFUND_TOO_MANY_PHOTOS,
@@ -136,6 +169,7 @@ from county_sites.orders.services.refunds import (
     refund_approve,
     refund_refuse,
     refund_request_create,
+    refund_request_lines_create,
 )
 from county_sites.orders.services.returns import (
     MSG_NOT_OVERDUE,
@@ -155,6 +189,7 @@ from county_sites.orders.services.zones import (
 
 __all__ = [
     "ACTION_LABELS",
+    "BRING_BY_DEFAULT_HOUR",
     "CONFIRMATION_CODE_DIGITS",
     "CONFIRMATION_MAX_SENDS",
     "CONFIRMATION_MAX_WRONG_TRIES",
@@ -179,6 +214,18 @@ __all__ = [
     "MSG_CODE_WRONG",
     "MSG_COLLECTOR_NAME_REQUIRED",
     "MSG_CONFIRMATION_TOO_MANY_TRIES",
+    "MSG_CHECK_MISSING",
+    "MSG_COLLECTION_PLACE_REQUIRED",
+    "MSG_COLLECTOR_NAME_REQUIRED",
+    "MSG_DELIVERY_ALREADY_RECEIVED",
+    "MSG_DELIVERY_EMPTY",
+    "MSG_DELIVERY_EXISTS",
+    "MSG_DELIVERY_NOT_DISPATCHED",
+    "MSG_DELIVERY_NOT_FOUND",
+    "MSG_DELIVERY_NOT_PLANNED",
+    "MSG_DELIVERY_ORDER_NOT_HERE",
+    "MSG_DELIVERY_ORDER_NOT_READY",
+    "MSG_DELIVERY_POINT_CLOSED",
     "MSG_FULFILMENT_INVALID",
     "MSG_KEY_INVALID",
     "MSG_LINE_NOT_TO_HAND_OVER",
@@ -203,6 +250,10 @@ __all__ = [
     "MSG_POINT_REQUIRED",
     "MSG_PROXY_IS_CLERK",
     "MSG_QUANTITY_INVALID",
+    "MSG_REFUND_ALREADY_OPEN",
+    "MSG_REFUND_LINES_INVALID",
+    "MSG_REFUND_LINES_ONLINE_ONLY",
+    "MSG_REFUND_NOT_ALLOWED",
     "MSG_REFUND_NOT_OPEN",
     "MSG_REFUND_OPEN",
     "MSG_REFUND_REASON_REQUIRED",
@@ -210,6 +261,8 @@ __all__ = [
     "MSG_REFUSAL_REASON_REQUIRED",
     "MSG_RETURN_NOT_ALLOWED",
     "MSG_TOO_MANY_SENDS",
+    "MSG_SHELF_INVALID",
+    "MSG_SHELF_REQUIRED",
     "MSG_TOO_MANY_TRIES",
     "MSG_UNKNOWN_FIELDS",
     "MSG_VILLAGER_NOT_HERE",
@@ -226,6 +279,8 @@ __all__ = [
     "SMS_REST_NEW_CODE",
     "SMS_RETURNED",
     "SMS_RETURNED_REFUND",
+    "SMS_PARCEL_ARRIVED",
+    "SMS_PARCEL_ARRIVED_NO_SHELF",
     "ZONE_SORT_STEP",
     "assisted_order_cancel",
     "assisted_order_confirm",
@@ -240,6 +295,8 @@ __all__ = [
     "cart_merge",
     "confirmation_screen_code",
     "confirmation_wrong_tries",
+    "collect_by",
+    "delivery_bring_by_default",
     "delivery_zone_create",
     "delivery_zone_update",
     "handover_key_clean",
@@ -261,8 +318,14 @@ __all__ = [
     "order_return",
     "orders_cancel_expired",
     "orders_reconcile_pending",
+    "point_delivery_create",
+    "point_delivery_dispatch",
+    "point_delivery_order_remove",
+    "point_delivery_orders_add",
+    "point_delivery_receive",
     "refund_approve",
     "refund_refuse",
     "refund_request_create",
     "villager_proxy_mobile",
+    "refund_request_lines_create",
 ]

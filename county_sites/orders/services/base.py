@@ -26,6 +26,7 @@ ACTION_LABELS = {
     states.COLLECT: _("取货"),
     states.DELIVER: _("标记为已送达"),
     states.CANCEL: _("取消"),
+    states.CANCEL_UNDELIVERED: _("因到货缺损取消"),
     states.REQUEST_REFUND: _("申请退款"),
     states.APPROVE_REFUND: _("退款"),
     states.RETURN: _("退回县里"),

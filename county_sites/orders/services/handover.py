@@ -11,7 +11,8 @@ nothing (state, lines, hand-overs, events, ledger, stock, pickup code):
    unknown order, so a clerk learns nothing of another point's parcels;
 3. (not a rule but a replay) a hand-over with the same key was already made for this order:
    the same form posted again; it is returned as it was and nothing is done twice;
-4. no refund request is open on the order;
+4. no whole-order refund request is open on the order (one for some lines, found short or
+   damaged on receiving, does not hold back the lines that arrived);
 5. fewer than HANDOVER_MAX_WRONG_TRIES wrong codes for this order in the current window
    (HANDOVER_WINDOW_SECONDS, counted from the first wrong try): once reached, even the right
    code is refused until the window has passed, so the 6-digit code cannot be guessed;
@@ -190,7 +191,10 @@ def order_hand_over(
     if done is not None:
         order.handover, order.replayed = done, True
         return order
-    if RefundRequest.objects.filter(order=order, state=RefundRequest.State.REQUESTED).exists():
+    # A request for some lines (short or damaged on arrival) does not hold back the others.
+    if RefundRequest.objects.filter(
+        order=order, state=RefundRequest.State.REQUESTED, scope=RefundRequest.Scope.ORDER
+    ).exists():
         raise ApplicationError(MSG_REFUND_OPEN % {"number": order.number}, field="state")
     if handover_wrong_tries(order) >= HANDOVER_MAX_WRONG_TRIES:
         raise ApplicationError(

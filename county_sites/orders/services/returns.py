@@ -126,8 +126,12 @@ def _refund(order: Order, *, lines: list[OrderLine], actor, note: str, at) -> Re
     )
     request.full_clean(validate_constraints=False)
     request.save()
+    if not fee:  # some lines left with the buyer: the request covers the ones still here
+        request.scope = RefundRequest.Scope.LINES
+        request.save(update_fields=["scope"])
+        request.lines.set(lines)
     refund_execute(order=order, refund_request=request)
-    ledger_record_refund(order=order, refund_request=request, lines=lines, delivery_fee=fee, at=at)
+    ledger_record_refund(order=order, refund_request=request, lines=None if fee else lines, at=at)
     return request
 
 
