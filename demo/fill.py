@@ -51,13 +51,25 @@ from farmers.services import (
     traceability_batch_create,
 )
 from hub.models import Category
-from service_points.models import ServicePoint
-from service_points.services import service_point_create
+from service_points.models import Clerk, ServicePoint, ShelfPosition
+from service_points.services import clerk_add, service_point_create, shelf_position_create
 
 DEMO_COUNTIES: dict[str, DemoCounty] = {
     county.slug: county for county in (anji.COUNTY, chunan.COUNTY, suichang.COUNTY)
 }
 OPERATOR_USERNAME = "operator"
+# Each demo point gets a clerk who signs in by SMS at /account/login/ (the code is printed by
+# the Celery worker in dev): the first point's clerk is 13800000001, the second's ...0002, in
+# every demo county (users are per county). And a shelf, A-1 to A-8.
+CLERK_NAMES = ("王芳", "李强", "张敏", "陈军", "刘洋", "赵丽")
+SHELF_LABELS = tuple(f"A-{n}" for n in range(1, 9))
+
+
+def demo_clerk_mobile(index: int) -> str:
+    """The demo clerk's mobile of a county's `index`-th point (from 1)."""
+    return f"138{index:08d}"
+
+
 # A progress line every this many listings (and after the last).
 PROGRESS_EVERY = 10
 
@@ -69,6 +81,7 @@ def _silent(_message: str) -> None:
 @dataclass
 class DemoFillResult:
     points_created: int = 0
+    clerks_created: int = 0
     zones_created: int = 0
     sellers_created: int = 0
     listings_created: int = 0
@@ -94,6 +107,8 @@ def county_demo_fill(
     with tenant_context(county):
         operator = get_user_model().objects.get(username=OPERATOR_USERNAME)
         points = {point.name: _point_ensure(point, operator, result) for point in demo.points}
+        for index, point in enumerate(points.values(), start=1):
+            _point_staff_ensure(point, index=index, operator=operator, result=result)
         for zone in demo.zones:
             _zone_ensure(zone, operator, result)
         categories = {category.slug: category for category in Category.objects.all()}
@@ -126,6 +141,7 @@ def county_demo_fill(
         _home_featured_ensure(county=county, operator=operator)
     progress(
         f"[{county.slug}] new: {result.points_created} service points, "
+        f"{result.clerks_created} clerks, "
         f"{result.zones_created} delivery zones, {result.sellers_created} sellers, "
         f"{result.listings_created} listings ({result.listings_existing} already there)"
     )
@@ -175,6 +191,22 @@ def _point_ensure(demo: DemoPoint, operator, result: DemoFillResult) -> ServiceP
     )
     result.points_created += 1
     return point
+
+
+def _point_staff_ensure(point: ServicePoint, *, index: int, operator, result) -> None:
+    """The point's demo clerk and shelf, once."""
+    if not Clerk.objects.filter(point=point).exists():
+        clerk_add(
+            actor=operator,
+            mobile=demo_clerk_mobile(index),
+            point=point,
+            name=CLERK_NAMES[(index - 1) % len(CLERK_NAMES)],
+        )
+        result.clerks_created += 1
+    taken = set(ShelfPosition.objects.filter(point=point).values_list("label", flat=True))
+    for order, label in enumerate(SHELF_LABELS):
+        if label not in taken:
+            shelf_position_create(actor=operator, point=point, label=label, sort_order=order)
 
 
 def _zone_ensure(demo: DemoZone, operator, result: DemoFillResult) -> DeliveryZone:

@@ -14,7 +14,7 @@ from accounts.models import User
 from county_sites.orders.models import DeliveryZone
 from county_sites.storefront.models import CountyHomePage
 from demo.content import season_date
-from demo.fill import DEMO_COUNTIES, DemoFillResult, county_demo_fill
+from demo.fill import DEMO_COUNTIES, DemoFillResult, county_demo_fill, demo_clerk_mobile
 from demo.photos import PHOTO_SIZE, demo_photo_jpeg
 from farmers.models import (
     Listing,
@@ -26,7 +26,7 @@ from farmers.models import (
 )
 from hub.models import Category
 from hub.taxonomy import Certification
-from service_points.models import ServicePoint
+from service_points.models import Clerk, ServicePoint, ShelfPosition
 
 TYPICAL = {
     "anji": ("安吉白茶", "冬笋", "笋干", "土鸡蛋", "竹炭"),
@@ -132,12 +132,21 @@ def test_fill_makes_the_whole_county_through_the_services_and_a_second_run_adds_
     counts = _counts()
     assert first == DemoFillResult(
         points_created=4,
+        clerks_created=4,
         zones_created=3,
         sellers_created=8,
         listings_created=45,
         listings_existing=0,
     )
     assert counts["points"] == len(demo.points) == 4
+    # A clerk per point, 13800000001 at the first, and a shelf of 8 positions each.
+    clerks = Clerk.objects.select_related("point", "user").order_by("user__mobile")
+    assert [(clerk.user.mobile, clerk.point.name, clerk.is_active) for clerk in clerks] == [
+        (demo_clerk_mobile(index), point.name, True)
+        for index, point in enumerate(demo.points, start=1)
+    ]
+    assert demo_clerk_mobile(1) == "13800000001"
+    assert ShelfPosition.objects.count() == 4 * 8
     assert counts["zones"] == len(demo.zones) == 3
     assert counts["sellers"] == len(demo.sellers) == 8
     assert counts["listings"] == counts["approved"] == len(demo.listings) == 45
@@ -169,6 +178,7 @@ def test_fill_makes_the_whole_county_through_the_services_and_a_second_run_adds_
 
     assert second == DemoFillResult(listings_existing=45)
     assert _counts() == counts
+    assert (Clerk.objects.count(), ShelfPosition.objects.count()) == (4, 32)
     assert home.revisions.count() == revisions
 
 
