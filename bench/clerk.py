@@ -28,6 +28,8 @@ import time
 import uuid
 from pathlib import Path
 
+from django.utils import timezone
+
 from bench.harness import database_create, database_drop, say
 
 BENCH_DB = "fengshou_clerk_bench"
@@ -54,15 +56,27 @@ TARGET_BYTES = 100 * 1024
 def _orders(*, point, buyers, listings, operator, clerk_user, count: int) -> None:
     """`count` pickup orders at `point`, spread over a clerk's day."""
     from county_sites.orders.services import (
+        assisted_order_send,
         order_arrive,
+        order_hand_over,
         order_place,
         order_prepare,
     )
 
     for n in range(count):
-        kind = ("incoming", "waiting", "waiting", "awaiting", "incoming")[n % 5]
+        kind = ("incoming", "waiting", "collected", "awaiting", "incoming")[n % 5]
         buyer = buyers[n % len(buyers)]
         lines = [(listings[(n + k) % len(listings)], 1 + k) for k in range(3)]
+        if kind == "awaiting":  # entered by the clerk, the villager to confirm on the screen
+            assisted_order_send(
+                clerk_user=clerk_user,
+                villager=buyer,
+                lines=lines,
+                payment_method="cash_on_pickup",
+                method="screen",
+                idempotency_key=uuid.uuid4().hex,
+            )
+            continue
         order = order_place(
             buyer=buyer,
             lines=lines,
@@ -70,11 +84,36 @@ def _orders(*, point, buyers, listings, operator, clerk_user, count: int) -> Non
             service_point=point,
             payment_method="cash_on_pickup",
             idempotency_key=uuid.uuid4().hex,
-            entered_by=clerk_user if kind == "awaiting" else None,
         )
-        if kind == "waiting":
+        if kind in ("waiting", "collected"):
             order_prepare(order=order, actor=operator)
             order_arrive(order=order, actor=operator)
+        if kind == "collected":  # cash into the till, a commission accrued
+            order_hand_over(clerk_user=clerk_user, order=order, pickup_code=order.pickup_code)
+
+
+def _delivery(*, point, operator, parcels: int):
+    """Today's delivery to `point`, dispatched, with `parcels` of the orders on their way
+    (a village point's day: the quiet point 2, the busy one 40)."""
+    from county_sites.orders.models import PointDelivery
+    from county_sites.orders.services import (
+        order_prepare,
+        point_delivery_create,
+        point_delivery_dispatch,
+    )
+
+    delivery = PointDelivery.objects.filter(point=point).first()
+    if delivery is not None:
+        return delivery
+    for order in point.orders.filter(state="placed", entered_by__isnull=True)[:parcels]:
+        order_prepare(order=order, actor=operator)
+    delivery = point_delivery_create(
+        actor=operator,
+        point=point,
+        day=timezone.localdate(),
+        collection_place="县供销社仓库",
+    )
+    return point_delivery_dispatch(actor=operator, delivery=delivery)
 
 
 def seed() -> dict:
@@ -86,7 +125,6 @@ def seed() -> dict:
     from django.contrib.auth import get_user_model
     from django.core.management import call_command
     from django.db import connection
-    from django.utils import timezone
     from django_tenants.utils import tenant_context
 
     from farmers.models import Listing, Seller
@@ -158,7 +196,15 @@ def seed() -> dict:
                 clerk_user=clerk.user,
                 count=count - placed,
             )
-            examples = {"waiting": point.orders.filter(state="at_service_point").first()}
+            delivery = _delivery(point=point, operator=operator, parcels=2 if count <= 10 else 40)
+            examples = {
+                "waiting": point.orders.filter(state="at_service_point").first(),
+                "villager": buyers[0],
+                "delivery": delivery,
+                "awaiting": point.orders.filter(
+                    state="placed", entered_by__isnull=False, buyer_confirmed_at__isnull=True
+                ).first(),
+            }
             points[name] = {"clerk": clerk.user, "point": point, "examples": examples}
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
@@ -177,6 +223,16 @@ def pages(point_data: dict) -> list[tuple[str, str]]:
         ("to confirm, page 1", "/clerk/list/confirm/"),
         ("handover form", "/clerk/handover/"),
         ("handover of a parcel", f"/clerk/handover/?order={waiting.number}" if waiting else ""),
+        ("villagers", "/clerk/villagers/"),
+        ("a villager", f"/clerk/villagers/{examples['villager'].pk}/"),
+        ("register a villager", "/clerk/villagers/register/"),
+        ("basket for a villager", f"/clerk/order/?villager={examples['villager'].pk}"),
+        ("confirmation screen", f"/clerk/order/{examples['awaiting'].number}/confirm/"),
+        ("deliveries to receive", "/clerk/receive/"),
+        ("receive a delivery", f"/clerk/receive/{examples['delivery'].pk}/"),
+        ("overdue parcels", "/clerk/overdue/"),
+        ("till", "/clerk/till/"),
+        ("commission statement", "/clerk/commissions/"),
     ]
 
 
