@@ -24,7 +24,7 @@ from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.money import yuan
+from core.money import yuan, yuan_sign
 from county_sites.ledger.models import LedgerEntry, TillClose
 from farmers.models import Seller
 from service_points.models import Clerk, ServicePoint
@@ -295,11 +295,11 @@ class TillFigures:
 
     @property
     def expected_yuan(self) -> str:
-        return yuan(self.expected_fen)
+        return yuan_sign(self.expected_fen)
 
     @property
     def difference_yuan(self) -> str:
-        return yuan(self.difference_fen) if self.closed else "—"
+        return yuan_sign(self.difference_fen) if self.closed else "—"
 
 
 def till_points_today(*, now: dt.datetime | None = None) -> dict[int, TillFigures]:

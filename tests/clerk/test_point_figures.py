@@ -102,11 +102,11 @@ def test_the_operators_point_list_shows_the_figures(
     assert page.status_code == 200
     html = page.content.decode()
     assert "待取包裹" in html and "已超过保留期" in html
-    # village, hours, on the way, waiting, past the hold (the default hold is 7 days)
-    assert _cells(html, point.name)[:5] == [
-        point.village, point.opening_hours, "1", "2", "1"
+    # village, hours, clerks, on the way, waiting, past the hold (the default hold is 7 days)
+    assert _cells(html, point.name)[:6] == [
+        point.village, point.opening_hours, "—", "1", "2", "1"
     ]  # fmt: skip
-    assert _cells(html, other_point.name)[2:5] == ["0", "1", "0"]
+    assert _cells(html, other_point.name)[3:6] == ["0", "1", "0"]
 
 
 def test_another_county_sees_none_of_these_figures(

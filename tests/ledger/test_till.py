@@ -261,7 +261,7 @@ def test_points_today_gives_each_tills_cash_and_difference_in_one_query(
         point.pk: TillFigures(expected_fen=26_880, difference_fen=-20, closed=True),
         point_q.pk: TillFigures(expected_fen=12_800, difference_fen=0, closed=False),
     }
-    assert figures[point.pk].difference_yuan == "-0.20"
+    assert figures[point.pk].difference_yuan == "-¥0.20"
     assert figures[point_q.pk].difference_yuan == "—"
     assert len(few) == len(more) == 1
     # Yesterday's close is not today's.

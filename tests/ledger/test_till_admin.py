@@ -69,9 +69,10 @@ def test_the_points_list_shows_each_tills_cash_and_todays_difference(
         operator_client.get("/admin/service_points/")
 
     assert "钱箱应有现金" in html and "今日盘点差额" in html
-    # ..., on the way, waiting, past the hold, till expected, today's difference
-    assert _cells(html, point.name)[2:7] == ["0", "0", "0", "140.00", "-1.00"]
-    assert _cells(html, point_q.name)[2:7] == ["0", "0", "0", "128.00", "—"]
+    # ..., clerks, on the way, waiting, past the hold, till expected, today's difference,
+    # whether the point is open
+    assert _cells(html, point.name)[2:9] == ["王芳", "0", "0", "0", "¥140.00", "-¥1.00", "营业中"]
+    assert _cells(html, point_q.name)[2:9] == ["李强", "0", "0", "0", "¥128.00", "—", "营业中"]
     assert len(few) == len(more)
 
 
