@@ -205,6 +205,30 @@ def _day_closed() -> dict:
     }
 
 
+# What a finger taps on the console; a radio or checkbox is tapped through its label.
+TARGETS = (
+    "a, button, select, input:not([type=hidden]):not([type=radio]):not([type=checkbox]),"
+    " label:has(> input[type=radio]), label:has(> input[type=checkbox])"
+)
+TARGETS_MEASURED = """targets => targets.filter(t => t.offsetParent !== null).map(t => {
+    const box = t.getBoundingClientRect();
+    return {text: (t.innerText || t.name || t.id).trim().slice(0, 30),
+            height: Math.round(box.height), width: Math.round(box.width),
+            right: Math.round(box.right)};
+})"""
+
+
+def _console_checked(page) -> None:
+    """The console's rules at the tablet's width: touch targets at least 44 px high and wide,
+    nothing wider than the screen."""
+    targets = page.locator(TARGETS).evaluate_all(TARGETS_MEASURED)
+    assert targets
+    small = [t for t in targets if t["height"] < 44 or t["width"] < 44]
+    assert small == [], page.url
+    assert [t for t in targets if t["right"] > TABLET["width"]] == [], page.url
+    assert page.evaluate("document.documentElement.scrollWidth") <= TABLET["width"], page.url
+
+
 @pytest.fixture
 def committed_day(live_site, monkeypatch):
     # Texts are "sent" at once in whichever thread queues them (no worker, nothing in Redis).
@@ -240,6 +264,8 @@ def test_one_clerks_day_end_to_end(live_site, browser, screenshot, committed_day
         nonlocal shots
         shots += 1
         screenshot(page, f"day-{name}-{shots:02d}-{step}")
+        if page is clerk:
+            _console_checked(page)
 
     clerk_context, clerk = tablet()
     operator_context, admin = tablet()
