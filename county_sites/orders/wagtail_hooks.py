@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin import messages
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.components import Component
 from wagtail.admin.views.generic import models as generic
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import HeaderButton, ListingButton
@@ -572,3 +573,26 @@ def register_delivery_admin_urls():
 @hooks.register("register_admin_menu_item")
 def register_deliveries_menu_item():
     return MenuItem(_("配送单"), reverse("deliveries_index"), icon_name="doc-full", order=335)
+
+
+class OperatorTasksPanel(Component):
+    """The county operator's daily pages as plain links on the dashboard: Wagtail's sidebar is
+    drawn by JavaScript, so without it the dashboard would link nowhere (issue 9's walk)."""
+
+    name = "operator_tasks"
+    order = 50
+    template_name = "orders/admin/_operator_tasks.html"
+
+    def get_context_data(self, parent_context=None):
+        return {
+            "tasks": [
+                (_("配送单"), reverse("deliveries_index")),
+                (_("账本日报"), reverse("ledger_daily")),
+            ]
+        }
+
+
+@hooks.register("construct_homepage_panels")
+def add_operator_tasks_panel(request, panels):
+    if is_county_operator(request.user):
+        panels.append(OperatorTasksPanel())
