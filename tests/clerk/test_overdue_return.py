@@ -229,6 +229,12 @@ def test_an_online_parcel_returned_refunds_and_restocks_what_was_left_once(
     totals = ledger_totals()
     assert totals["payment"] == 14_100 and totals["refund"] == 1_300
     assert totals["seller_payable"] + totals["commission"] == 12_800
+    # The tea the buyer took earns the point its commission (the county's default 3 %).
+    assert list(
+        LedgerEntry.objects.filter(order=order, kind="point_commission").values_list(
+            "amount_fen", "base_fen", "service_point_id"
+        )
+    ) == [(384, 12_800, order.service_point_id)]
 
     # Twice: refused, nothing more refunded or restocked.
     _refused(

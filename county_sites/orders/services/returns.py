@@ -13,8 +13,10 @@ over stays taken, the rest was never paid. Either way the lines still on the she
 their listings' stock, once (the return is a move to `returned`, which is final, and the
 order's stock_released_at is set), and the buyer gets an SMS.
 
-Lines handed over before stay handed over. Lines found short or damaged on arrival are not
-returned here: they are after-sales cases of their own (receiving).
+Lines handed over before stay handed over, and earn the point its commission on their value
+(county_sites.ledger.point_commissions), as the last hand-over would have. Lines found short
+or damaged on arrival are not returned here: they are after-sales cases of their own
+(receiving).
 
 Rules, each refusal an ApplicationError that changes nothing:
 
@@ -38,6 +40,7 @@ from accounts.services import sms_send
 from core.errors import ApplicationError
 from core.money import yuan
 from core.roles import is_county_operator
+from county_sites.ledger.point_commissions import ledger_point_commission_accrue
 from county_sites.ledger.services import ledger_record_refund
 from county_sites.orders import states
 from county_sites.orders.models import Order, OrderLine, RefundRequest
@@ -99,6 +102,15 @@ def order_return(
     refund_request = _refund(order, lines=lines, actor=actor, note=note, at=at)
     _restock(order, lines=lines, at=at)
     order_move(order, states.RETURN, actor=actor, note=note)
+    # What the buyer did collect before the rest came back earns the point its commission,
+    # as a last hand-over would have (moves.order_collect_locked); once for the order.
+    handed_over_fen = sum(
+        order.lines.filter(handed_over_at__isnull=False).values_list("line_total_fen", flat=True)
+    )
+    if handed_over_fen:
+        ledger_point_commission_accrue(
+            order=order, point=order.service_point, value_fen=handed_over_fen, at=at
+        )
     order.cancelled_at = at
     order.cancel_reason = note
     order.save(update_fields=["cancelled_at", "cancel_reason", "updated_at"])
