@@ -62,7 +62,8 @@ class CountyHandOffAdminMixin:
         # Inside the change list's own form (which carries the CSRF token): the button posts
         # that form to the hand-off URL instead. No JavaScript.
         return format_html(
-            '<button type="submit" class="button" formaction="{}" formmethod="post">{}</button>',
+            '<button type="submit" class="button" formaction="{}" formmethod="post"'
+            ' style="white-space:nowrap">{}</button>',
             reverse(f"admin:{HANDOFF_URL_NAME}", args=[county.pk]),
             _("进入县后台"),
         )
@@ -73,7 +74,8 @@ class CountyHandOffAdmin(admin.ModelAdmin):
     """Who entered which county's admin, when, from where; written only by the hand-off."""
 
     list_display = ("created_at", "actor_username", "county", "ip", "used_at", "used_ip")
-    list_filter = ("county",)
+    # Only counties that have hand-offs: never the template schema.
+    list_filter = (("county", admin.RelatedOnlyFieldListFilter),)
     search_fields = ("actor_username",)
     date_hierarchy = "created_at"
     list_select_related = ("county",)
