@@ -91,6 +91,31 @@ def user_create_county_operator(*, username: str, password: str) -> User:
     return user
 
 
+PROVINCE_OPERATOR_PREFIX = "province-"
+
+
+@transaction.atomic
+def user_province_operator_ensure(*, province_username: str, full_name: str = "") -> User:
+    """The county account a province operator's hand-off signs in (hub.handoff), in the
+    current county schema: `province-<public username>`, a county operator, active.
+
+    It never has a usable password: the only way in is a fresh hand-off, so any password set
+    on it since (by a county superuser) is wiped again here.
+    """
+    username = f"{PROVINCE_OPERATOR_PREFIX}{province_username}"[:150]
+    user = User.objects.select_for_update().filter(username=username).first()
+    if user is None:
+        user = User(username=username)
+    user.is_active = True
+    user.last_name = full_name[:150]
+    if user.has_usable_password():
+        user.set_unusable_password()
+    full_clean_or_refuse(user)
+    user.save()
+    user.groups.add(Group.objects.get(name=COUNTY_OPERATORS_GROUP))
+    return user
+
+
 @transaction.atomic
 def user_create_province_staff(*, username: str, password: str) -> User:
     """Create (or reset the password of) a province superuser in public."""

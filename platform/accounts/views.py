@@ -1,5 +1,7 @@
 """Phone login for sellers and residents, on a county host. Works without JavaScript:
-step 1 posts the mobile number, step 2 the code; the number waits in the session between."""
+step 1 posts the mobile number, step 2 the code; the number waits in the session between.
+
+Also the county end of a province operator's hand-off (hub.handoff): /admin/handoff/<token>/."""
 
 from urllib.parse import urlencode
 
@@ -9,7 +11,8 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_tenants.utils import get_public_schema_name
 
 from accounts.forms import CodeForm, MobileForm
@@ -22,6 +25,7 @@ from accounts.services import (
 from accounts.sessions import SESSION_VERIFIED_MOBILE
 from core.client_ip import client_ip
 from core.errors import ApplicationError
+from hub.handoff import HandOffRefusedError, county_handoff_redeem
 
 SESSION_MOBILE = "accounts_sms_login_mobile"
 # Sessions remember which backend authenticated the user; ModelBackend reloads any active user.
@@ -135,3 +139,23 @@ def logout_view(request: HttpRequest) -> HttpResponse:
     _county_only(request)
     logout(request)
     return HttpResponseRedirect("/", status=303)
+
+
+@never_cache
+@require_GET
+def handoff_view(request: HttpRequest, token: str) -> HttpResponse:
+    """A province operator's single-use link from the hub: signs them in as this county's
+    operator and opens the Wagtail admin. GET, because the hub redirects here; the token is
+    spent by the first request and lives a minute, so a replay is refused."""
+    _county_only(request)
+    try:
+        user = county_handoff_redeem(token=token, county=request.tenant, ip=client_ip(request))
+    except HandOffRefusedError as error:
+        response = render(
+            request, "accounts/handoff_refused.html", {"error": error.message}, status=error.status
+        )
+        response["Referrer-Policy"] = "no-referrer"
+        return response
+    # login() rotates the session key, so no session seen before the hand-off carries over.
+    login(request, user, backend=LOGIN_BACKEND)
+    return HttpResponseRedirect(reverse("wagtailadmin_home"), status=303)

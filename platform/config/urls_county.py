@@ -5,9 +5,12 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from accounts.views import handoff_view
 from county_sites.api.api import api
 
 urlpatterns = [
+    # A province operator's hand-off from the hub (hub.handoff), before Wagtail's admin URLs.
+    path("admin/handoff/<str:token>/", handoff_view, name="county_handoff"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/", include("django.conf.urls.i18n")),

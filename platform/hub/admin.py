@@ -4,6 +4,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from hub.admin_handoff import CountyHandOffAdminMixin
 from hub.forms import CountyCreateForm
 from hub.models import Category, County, CountyDomain, CountyStats
 from hub.services import county_create, county_reactivate, county_suspend
@@ -15,8 +16,8 @@ class CountyDomainInline(admin.TabularInline):
 
 
 @admin.register(County)
-class CountyAdmin(admin.ModelAdmin):
-    list_display = ("code", "name", "name_en", "slug", "status", "created_at")
+class CountyAdmin(CountyHandOffAdminMixin, admin.ModelAdmin):
+    list_display = ("code", "name", "name_en", "slug", "status", "created_at", "handoff_button")
     list_filter = ("status",)
     search_fields = ("code", "name", "name_en", "slug")
     readonly_fields = ("schema_name", "code", "slug", "status", "created_at", "updated_at")

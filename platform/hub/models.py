@@ -4,8 +4,10 @@ All of these live in the public schema. They never point at county rows; county 
 copied here as summaries (DESIGN.md section 3).
 """
 
+from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_tenants.models import DomainMixin, TenantMixin
@@ -181,3 +183,47 @@ class Category(models.Model):
             raise ValidationError({"parent": _("类目最多两级：上级类目必须是一级类目。")})
         if self.pk and self.children.exists():
             raise ValidationError({"parent": _("已有下级类目的类目不能再设上级。")})
+
+
+class CountyHandOff(models.Model):
+    """A province operator's hand-off into a county's admin: one signed link, used once within a
+    minute (hub.services.county_handoff_start / county_handoff_redeem).
+
+    Written by the service only; province staff read the log in the province admin (hub host
+    /admin/ > 进入县后台记录). It stays in public with the province's user: a county's own users
+    never see it.
+    """
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("省级运营人员"),
+        on_delete=models.PROTECT,
+        related_name="county_handoffs",
+    )
+    # Kept beside the key: the log must still say who, even read from a county's schema,
+    # where the user table is the county's own.
+    actor_username = models.CharField(_("用户名"), max_length=150)
+    county = models.ForeignKey(
+        County, verbose_name=_("县"), on_delete=models.PROTECT, related_name="handoffs"
+    )
+    nonce = models.CharField(max_length=32, unique=True, editable=False)
+    created_at = models.DateTimeField(_("发起时间"), default=timezone.now)
+    ip = models.GenericIPAddressField(_("发起地址"), null=True, blank=True)
+    used_at = models.DateTimeField(_("使用时间"), null=True, blank=True)
+    used_ip = models.GenericIPAddressField(_("使用地址"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("进入县后台记录")
+        verbose_name_plural = _("进入县后台记录")
+        ordering = ["-created_at", "-pk"]
+        permissions = [("enter_county_admin", _("可以进入县后台"))]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(used_at__isnull=True)
+                | models.Q(used_at__gte=models.F("created_at")),
+                name="hub_countyhandoff_used_after_created",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.actor_username} → {self.county.name} ({self.created_at:%Y-%m-%d %H:%M:%S})"
