@@ -64,9 +64,6 @@ class CommissionRuleAdmin(admin.ModelAdmin):
         # Viewing only: a change is a new row, so the rate in force at any time stays known.
         return False
 
-    def has_view_permission(self, request, obj=None):
-        return request.user.is_active and request.user.is_staff
-
     def has_delete_permission(self, request, obj=None):
         return False
 

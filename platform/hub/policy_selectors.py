@@ -103,10 +103,3 @@ def point_share_bp_for(*, county: County | int | None, at: dt.datetime | None = 
     scopes = ([(county_id, None)] if county_id else []) + [(None, None)]
     rate = _resolve(latest, scopes)
     return POINT_SHARE_FALLBACK_BP if rate is None else rate
-
-
-def commission_rule_history(*, kind: str, county=None, category=None):
-    """Every change of one scope's rate, the latest first (who, when, from when)."""
-    return CommissionRule.objects.filter(
-        kind=kind, county=county, category=category
-    ).select_related("set_by")
