@@ -9,7 +9,7 @@ from django.contrib import admin
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from hub.models import CommissionRule
+from hub.models import CommissionRule, County
 from hub.policy_services import (
     MSG_NO_BACKDATING,
     commission_policy_can_change,
@@ -56,6 +56,12 @@ class CommissionRuleAdmin(admin.ModelAdmin):
     @admin.display(description=_("费率"), ordering="rate_bp")
     def rate(self, obj):
         return obj.rate_display
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "county":
+            # Not the template schema new counties are cloned from.
+            kwargs["queryset"] = County.objects.counties()
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def has_add_permission(self, request):
         return commission_policy_can_change(request.user)
