@@ -161,9 +161,11 @@ class ServicePointSettings(BaseSiteSetting):
         _("默认佣金比例"),
         max_digits=5,
         decimal_places=4,
-        default=Decimal("0.0300"),
+        null=True,
+        blank=True,
         validators=commission_rate_validators,
-        help_text=_("服务点未单独设置时使用；0.0300 即 3%。"),
+        # Empty: the province's share for this county applies (hub.policy_selectors).
+        help_text=_("服务点未单独设置时使用；0.0300 即 3%。留空则使用省里规定的分成。"),
     )
     confirmation_minutes = models.PositiveSmallIntegerField(
         _("代下单确认时限（分钟）"),

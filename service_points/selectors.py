@@ -3,10 +3,13 @@
 import re
 from decimal import Decimal
 
+from django.db import connection
 from django.db.models import QuerySet
 from wagtail.models import Site
 
 from accounts.services import MOBILE_FULLWIDTH
+from hub.models import County
+from hub.policy_selectors import point_share_bp_for
 from service_points.models import (
     AssistedListing,
     Clerk,
@@ -18,6 +21,7 @@ from service_points.models import (
 # How many villagers the console's search shows at once: a village point serves hundreds, a
 # clerk looks for one.
 VILLAGER_SEARCH_LIMIT = 30
+BASIS_POINTS = Decimal(10_000)
 # Digits only, ASCII: part of a mobile number ("7555", the last four a villager says).
 MOBILE_PART = re.compile(r"[0-9]{3,11}")
 
@@ -59,10 +63,16 @@ def service_point_settings_get() -> ServicePointSettings:
 
 
 def point_commission_rate(*, point: ServicePoint) -> Decimal:
-    """The commission rate of `point`: its own when set, else the county's default."""
+    """The commission rate of `point`: its own when set, else the county's default when the
+    county set one, else the province's share for this county (hub's commission policy)."""
     if point.commission_rate is not None:
         return point.commission_rate
-    return service_point_settings_get().commission_rate_default
+    county_rate = service_point_settings_get().commission_rate_default
+    if county_rate is not None:
+        return county_rate
+    tenant = getattr(connection, "tenant", None)
+    county = tenant if isinstance(tenant, County) else None
+    return Decimal(point_share_bp_for(county=county)) / BASIS_POINTS
 
 
 def point_villager_get(*, point: ServicePoint, user_id: int) -> PointVillager | None:

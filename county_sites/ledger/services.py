@@ -46,7 +46,7 @@ def _split(order, lines=None, *, delivery_fee: bool = True) -> list[dict]:
         lines = sorted(lines, key=_pk)
     for line in lines:
         commission = commission_of(
-            amount_fen=line.line_total_fen, commission_bp=order.commission_bp
+            amount_fen=line.line_total_fen, commission_bp=_rate_of(order, line)
         )
         rows.append(
             {
@@ -69,6 +69,13 @@ def _split(order, lines=None, *, delivery_fee: bool = True) -> list[dict]:
             {"kind": Kind.COMMISSION, "amount_fen": order.delivery_fee_fen, "memo": "配送费"}
         )
     return rows
+
+
+def _rate_of(order, line) -> int:
+    """The line's own snapshotted rate (its category's, county_sites.orders.placing); lines
+    placed before rates were per line have none and use the order's."""
+    rate = getattr(line, "commission_bp", None)
+    return order.commission_bp if rate is None else rate
 
 
 def _pk(line) -> int:

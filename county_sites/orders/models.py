@@ -255,6 +255,8 @@ class Order(models.Model):
     delivery_fee_fen = models.PositiveIntegerField(_("配送费（分）"), default=0)
     total_fen = models.PositiveIntegerField(_("应付金额（分）"))
     # Snapshotted at placement: a later change of the rate never changes an order's split.
+    # The province's rate for the county (no category); each line has its own
+    # (OrderLine.commission_bp), which the ledger uses when set.
     commission_bp = models.PositiveIntegerField(_("佣金费率（基点）"))
     # Set once when the reserved stock goes back to the listings: never twice.
     stock_released_at = models.DateTimeField(_("库存释放时间"), null=True, blank=True)
@@ -406,6 +408,10 @@ class OrderLine(models.Model):
     price_fen = models.PositiveIntegerField(_("单价（分）"))
     quantity = models.PositiveIntegerField(_("数量"))
     line_total_fen = models.PositiveIntegerField(_("小计（分）"))
+    # The province's rate for this line's category in this county when the order was placed
+    # (hub.policy_selectors): lines of one order may differ by category. Empty on lines
+    # placed before the policy existed; the ledger then uses the order's rate.
+    commission_bp = models.PositiveIntegerField(_("佣金费率（基点）"), null=True, blank=True)
     # Checked by the point's clerk when the delivery comes in (issue 9, receiving): empty until
     # then. Only a received line can be handed over; a short or damaged one becomes an
     # after-sales case for the buyer.

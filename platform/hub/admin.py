@@ -6,7 +6,8 @@ from django.utils.translation import ngettext
 
 from hub.admin_handoff import CountyHandOffAdminMixin
 from hub.forms import CountyCreateForm
-from hub.models import Category, County, CountyDomain, CountyStats
+from hub.models import Category, CommissionRule, County, CountyDomain, CountyStats
+from hub.policy_admin import CommissionRuleAdmin
 from hub.services import county_create, county_reactivate, county_suspend
 
 
@@ -110,3 +111,7 @@ class CategoryAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         # Listings in every county may point at a category: deactivate it instead.
         return False
+
+
+# The commission policy (issue 10, point 3) has its own module; registered here with the rest.
+admin.site.register(CommissionRule, CommissionRuleAdmin)

@@ -227,3 +227,123 @@ class CountyHandOff(models.Model):
 
     def __str__(self):
         return f"{self.actor_username} → {self.county.name} ({self.created_at:%Y-%m-%d %H:%M:%S})"
+
+
+# The service points' share is at most 30 % of what they hand over (as
+# service_points.models.COMMISSION_RATE_MAX, which hub, being lower, cannot import).
+POINT_SHARE_MAX_BP = 3_000
+
+
+class CommissionRule(models.Model):
+    """One change of the province's commission policy (issue 10, point 3), never edited after.
+
+    The policy is the history of these rows: the rate in force for a scope at a time is the
+    latest row of that scope with `effective_from` at or before it (hub.commission_policy).
+    A scope is the province (no county, no category), a county, a category, or a county and a
+    category. `rate_bp` empty withdraws an override, so the wider scope applies again; the
+    province scope always has a rate. Counties read these rows when an order is placed and
+    snapshot the result, so a change reaches every county at once and never touches an order
+    placed before it.
+
+    Two kinds: the platform's commission on a line (basis points of the line's value), and the
+    service points' share of what they hand over (the province default, per county; the
+    county's own setting and a point's own rate win over it, service_points.selectors).
+    """
+
+    class Kind(models.TextChoices):
+        PLATFORM = "platform", _("平台佣金")
+        POINT_SHARE = "point_share", _("服务点分成")
+
+    kind = models.CharField(_("类型"), max_length=16, choices=Kind.choices)
+    county = models.ForeignKey(
+        County,
+        verbose_name=_("县"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="commission_rules",
+    )
+    category = models.ForeignKey(
+        Category,
+        verbose_name=_("类目"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="commission_rules",
+    )
+    rate_bp = models.PositiveIntegerField(
+        _("费率（基点）"),
+        null=True,
+        blank=True,
+        help_text=_("100 基点 = 1%；留空表示撤销此项单独设置。"),
+    )
+    effective_from = models.DateTimeField(_("生效时间"), db_index=True)
+    set_by = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("设置人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    note = models.CharField(_("说明"), max_length=255, blank=True)
+    created_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("佣金政策")
+        verbose_name_plural = _("佣金政策")
+        ordering = ["-effective_from", "-pk"]
+        indexes = [
+            models.Index(
+                fields=["kind", "county", "category", "-effective_from"],
+                name="hub_commission_rule_scope_idx",
+            )
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind__in=["platform", "point_share"]),
+                name="hub_commission_rule_kind_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(rate_bp__isnull=True) | models.Q(rate_bp__lte=10_000),
+                name="hub_commission_rule_rate_range",
+            ),
+            # The service points' share is per county at most, never per category.
+            models.CheckConstraint(
+                condition=~models.Q(kind="point_share") | models.Q(category__isnull=True),
+                name="hub_commission_rule_point_share_no_category",
+            ),
+            # The province's own rate is the last resort: it can be changed, never withdrawn.
+            models.CheckConstraint(
+                condition=models.Q(county__isnull=False)
+                | models.Q(category__isnull=False)
+                | models.Q(rate_bp__isnull=False),
+                name="hub_commission_rule_province_rate_set",
+            ),
+        ]
+
+    def __str__(self):
+        scope = " / ".join(
+            str(part) for part in (self.county, self.category) if part is not None
+        ) or str(_("全省"))
+        return f"{self.get_kind_display()} {scope}: {self.rate_display}"
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if self.kind == self.Kind.POINT_SHARE and self.category_id is not None:
+            raise ValidationError({"category": _("服务点分成只能按县设置，不能按类目设置。")})
+        if self.rate_bp is None and self.county_id is None and self.category_id is None:
+            raise ValidationError({"rate_bp": _("全省默认费率不能留空。")})
+        ceiling = POINT_SHARE_MAX_BP if self.kind == self.Kind.POINT_SHARE else 10_000
+        if self.rate_bp is not None and self.rate_bp > ceiling:
+            raise ValidationError(
+                {"rate_bp": _("费率不能超过 %(max)s%%。") % {"max": ceiling // 100}}
+            )
+
+    @property
+    def rate_display(self) -> str:
+        """The rate as a percentage (500 -> 5.00%), or a dash for a withdrawn override."""
+        if self.rate_bp is None:
+            return "—"
+        return f"{self.rate_bp / 100:.2f}%"

@@ -284,7 +284,7 @@ def test_the_settings_defaults(in_county):
         defaults.commission_rate_default,
         defaults.confirmation_minutes,
         defaults.return_window_days,
-    ) == (7, Decimal("0.0300"), 15, 7)
+    ) == (7, None, 15, 7)  # no county rate: the province's share applies
 
 
 @pytest.mark.parametrize(

@@ -12,7 +12,7 @@ import secrets
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -27,6 +27,8 @@ from county_sites.orders.services.cart import (
     quantity_check,
 )
 from farmers.models import Listing
+from hub.models import County
+from hub.policy_selectors import commission_bp_table
 from service_points.models import ServicePoint
 
 MSG_OUT_OF_STOCK = _("“%(title)s”库存不足，仅剩 %(stock)s。")
@@ -210,6 +212,13 @@ def _order_create(
     listings = Listing.objects.in_bulk(sorted(wanted))
     now = timezone.now()
     lines_total = sum(listings[pk].price_fen * quantity for pk, quantity in wanted.items())
+    # The province's policy as it stands now, for this county: the order's own rate (no
+    # category) and each line's, snapshotted so a later change never reaches this order.
+    rates = commission_bp_table(
+        county=_current_county(),
+        category_ids=[None, *(listing.category_id for listing in listings.values())],
+        at=now,
+    )
     order = Order(
         number=_order_number(),
         buyer=buyer,
@@ -226,7 +235,7 @@ def _order_create(
         lines_total_fen=lines_total,
         delivery_fee_fen=fee,
         total_fen=lines_total + fee,
-        commission_bp=settings.FENGSHOU_DEFAULT_COMMISSION_BP,
+        commission_bp=rates[None],
         placed_at=now,
     )
     order.full_clean(validate_unique=False, validate_constraints=False)
@@ -242,6 +251,7 @@ def _order_create(
                 price_fen=listings[pk].price_fen,
                 quantity=wanted[pk],
                 line_total_fen=listings[pk].price_fen * wanted[pk],
+                commission_bp=rates[listings[pk].category_id],
             )
             for pk in sorted(wanted)
         ]
@@ -252,6 +262,13 @@ def _order_create(
         # a pickup code for an order the villager has not agreed to would mislead.
         _sms_order_placed(order)
     return order
+
+
+def _current_county() -> County | None:
+    """The county whose schema the order is placed in (the tenant of the connection); None
+    outside a county (then the province's rates apply)."""
+    tenant = getattr(connection, "tenant", None)
+    return tenant if isinstance(tenant, County) else None
 
 
 def _sms_order_placed(order: Order) -> None:
