@@ -109,3 +109,7 @@ class CategoryAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         # Listings in every county may point at a category: deactivate it instead.
         return False
+
+
+# The province catalogue's screens live in their own module; importing it registers them.
+import hub.catalogue_admin  # noqa: E402, F401
