@@ -1,6 +1,7 @@
 """The province portal on the hub host: the province catalogue's home page and search."""
 
 from django.shortcuts import render
+from django.views.decorators.http import require_safe
 
 from hub.catalogue_selectors import county_hosts, province_listing_search, province_specialities
 from hub.models import Category
@@ -12,6 +13,7 @@ def _int_param(request, name: str) -> int | None:
     return int(value) if value.isdigit() and len(value) < 10 else None
 
 
+@require_safe
 def portal(request):
     """Specialities picked by the province, a search over every county's approved listings
     (characters or pinyin), filters by county and category, and the counties' own sites."""
