@@ -157,9 +157,11 @@ def test_a_refused_edit_queues_nothing_and_changes_nothing(
     _sync(approved_listing.pk)
     before = _rows(in_county)
 
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        with pytest.raises(ApplicationError):
-            listing_stock_set(actor=other_seller.user, listing=approved_listing, stock=5)
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(ApplicationError),
+    ):
+        listing_stock_set(actor=other_seller.user, listing=approved_listing, stock=5)
 
     assert callbacks == []
     assert _rows(in_county) == before
