@@ -234,6 +234,20 @@ def test_rebuild_is_fanned_out_nightly_to_every_county(
     assert (entry["schedule"].hour, entry["schedule"].minute) == ({3}, {30})
 
 
+def test_workers_register_the_catalogue_tasks_through_an_installed_app(settings):
+    from config.celery_app import app
+    from county_sites.storefront import tasks as storefront_tasks
+    from farmers.services.province import PROVINCE_INDEX_SYNC_TASK
+
+    # Autodiscovery imports <installed app>.tasks; county_sites.catalogue is not one.
+    assert "county_sites.catalogue" not in settings.INSTALLED_APPS
+    assert "county_sites.storefront" in settings.INSTALLED_APPS
+    assert storefront_tasks.province_index_sync is catalogue_tasks.province_index_sync
+    assert PROVINCE_INDEX_SYNC_TASK == catalogue_tasks.province_index_sync.name
+    assert PROVINCE_INDEX_SYNC_TASK in app.tasks
+    assert settings.CELERY_BEAT_SCHEDULE["counties-province-index-rebuild"]["task"] in app.tasks
+
+
 def test_rebuild_refuses_to_run_in_another_county(approved_listing, in_county, other_county):
     with pytest.raises(WrongSchemaError):
         catalogue_tasks.province_index_rebuild(other_county.pk)
@@ -405,3 +419,51 @@ def test_a_new_seller_in_another_county_shows_under_that_county(
     html = hub_client.get("/", {"q": "qdhyt"}).content.decode()
     card = html[html.index(f"chunan.localhost/p/{listing.pk}/") :].split("</li>")[0]
     assert "千岛湖鱼头" in card and "淳安县" in card
+
+
+# ------------------------------------------------------------------------------
+# The province admin and the tenant command
+# ------------------------------------------------------------------------------
+@pytest.fixture
+def province_admin(in_public):
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.create_superuser(
+        username="province", password="province-pass-123"
+    )
+
+
+def test_province_operator_picks_a_speciality_in_the_admin(catalogue, province_admin, hub_client):
+    hub_client.force_login(province_admin)
+
+    listed = hub_client.get("/admin/hub/provincelisting/")
+    response = hub_client.post(
+        "/admin/hub/provincespeciality/add/",
+        {"listing": catalogue["anji_tea"].pk, "note": "明前采摘", "sort_order": 1},
+    )
+
+    assert listed.status_code == 200 and "安吉白茶" in listed.content.decode()
+    assert response.status_code == 302
+    assert list(ProvinceSpeciality.objects.values_list("listing_id", "note")) == [
+        (catalogue["anji_tea"].pk, "明前采摘")
+    ]
+    assert hub_client.get("/admin/hub/provincelisting/add/").status_code == 403
+
+
+def test_a_county_operator_cannot_reach_the_catalogue_admin(catalogue, hub_client):
+    response = hub_client.post(
+        "/admin/login/?next=/admin/hub/provincespeciality/add/",
+        {"username": "operator", "password": "operator-test-pass-1"},
+    )
+
+    assert response.status_code == 200  # the login form again: no such user in public
+    assert not ProvinceSpeciality.objects.exists()
+
+
+def test_the_tenant_command_rebuilds_one_county(approved_listing, in_county):
+    from django.core.management import call_command
+
+    call_command("tenant_command", "province_index_rebuild", schema=in_county.schema_name)
+
+    connection.set_tenant(in_county)
+    assert _rows(in_county) == [_row(approved_listing)]
