@@ -243,7 +243,7 @@ def test_workers_register_the_catalogue_tasks_through_an_installed_app(settings)
     assert "county_sites.catalogue" not in settings.INSTALLED_APPS
     assert "county_sites.storefront" in settings.INSTALLED_APPS
     assert storefront_tasks.province_index_sync is catalogue_tasks.province_index_sync
-    assert PROVINCE_INDEX_SYNC_TASK == catalogue_tasks.province_index_sync.name
+    assert catalogue_tasks.province_index_sync.name == PROVINCE_INDEX_SYNC_TASK
     assert PROVINCE_INDEX_SYNC_TASK in app.tasks
     assert settings.CELERY_BEAT_SCHEDULE["counties-province-index-rebuild"]["task"] in app.tasks
 
