@@ -24,6 +24,7 @@ from django.utils import timezone
 from django_tenants.utils import tenant_context
 
 from accounts.services import user_create_resident
+from county_sites.catalogue.province import province_index_rebuild
 from county_sites.orders.models import DeliveryZone
 from county_sites.orders.services import delivery_zone_create
 from county_sites.storefront.models import CountyHomePage
@@ -139,6 +140,8 @@ def county_demo_fill(
                 if done % PROGRESS_EVERY == 0 or done == total:
                     progress(f"[{county.slug}] {done}/{total} listings")
         _home_featured_ensure(county=county, operator=operator)
+        # The province catalogue now, like the renditions, rather than by the sync tasks.
+        province_index_rebuild()
     progress(
         f"[{county.slug}] new: {result.points_created} service points, "
         f"{result.clerks_created} clerks, "

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from core.errors import ApplicationError
 from farmers.models import Listing, ModerationDecision
 from farmers.permissions import can_act_for_seller, can_help_at_counter, can_moderate
+from farmers.services.province import listing_province_sync_queue
 
 State = Listing.State
 Action = ModerationDecision.Action
@@ -33,6 +34,9 @@ def decision_log(*, listing: Listing, action: str, from_state: str, actor, reaso
     )
     decision.full_clean()
     decision.save()
+    # Every change of state is logged here: the one place the province catalogue hears of
+    # approvals, delistings and returns to review.
+    listing_province_sync_queue(listing_ids=[listing.pk])
     return decision
 
 

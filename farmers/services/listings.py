@@ -24,6 +24,7 @@ from farmers.services.common import (
     listing_lock,
     owner_or_operator_check,
 )
+from farmers.services.province import listing_province_sync_queue
 
 MSG_TITLE_REQUIRED = _("请填写商品标题。")
 MSG_PRICE_REQUIRED = _("单价必须大于0。")
@@ -111,6 +112,9 @@ def listing_update(*, actor, listing: Listing, **changes) -> Listing:
     content_fields = [name for name in changed if name not in LIVE_EDIT_FIELDS]
     if content_fields:
         content_changed(listing=locked, actor=actor, what=field_labels(content_fields))
+    elif changed and locked.state == State.APPROVED:
+        # Price or stock of a live listing: the catalogue shows both.
+        listing_province_sync_queue(listing_ids=[locked.pk])
     return locked
 
 
@@ -123,6 +127,8 @@ def listing_stock_set(*, actor, listing: Listing, stock: int) -> Listing:
     owner_or_operator_check(actor, locked)
     locked.stock = stock
     locked.save(update_fields=["stock", "updated_at"])
+    if locked.state == State.APPROVED:
+        listing_province_sync_queue(listing_ids=[locked.pk])
     return locked
 
 

@@ -26,6 +26,7 @@ from farmers.services.common import (
     owner_operator_or_helper_check,
     owner_or_operator_check,
 )
+from farmers.services.province import listing_province_sync_queue
 
 
 def listing_photo_add(*, actor, listing: Listing, image: bytes | IO[bytes]) -> ListingPhoto:
@@ -131,6 +132,8 @@ def listing_photo_renditions_make(*, photo_id: int) -> ListingPhoto | None:
     photo.renditions = renditions
     photo.renditions_ready = True
     photo.save(update_fields=["renditions", "renditions_ready"])
+    # The province catalogue shows the first ready photo.
+    listing_province_sync_queue(listing_ids=[photo.listing_id])
     return photo
 
 

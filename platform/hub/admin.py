@@ -115,3 +115,5 @@ class CategoryAdmin(admin.ModelAdmin):
 
 # The commission policy (issue 10, point 3) has its own module; registered here with the rest.
 admin.site.register(CommissionRule, CommissionRuleAdmin)
+# The province catalogue's screens live in their own module; importing it registers them.
+import hub.catalogue_admin  # noqa: E402, F401

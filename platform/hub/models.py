@@ -5,12 +5,16 @@ copied here as summaries (DESIGN.md section 3).
 """
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_tenants.models import DomainMixin, TenantMixin
+
+from core.money import yuan
+from hub.taxonomy import Certification, Unit
 
 county_code_validator = RegexValidator(
     r"^\d{6}\Z", _("县级行政区划代码必须是6位数字（GB/T 2260），例如 330523。")
@@ -347,3 +351,89 @@ class CommissionRule(models.Model):
         if self.rate_bp is None:
             return "—"
         return f"{self.rate_bp / 100:.2f}%"
+
+
+class ProvinceListing(models.Model):
+    """One approved listing of one county in the province catalogue (the hub portal's search).
+
+    A copy, kept current from inside each county by
+    county_sites.catalogue.tasks.province_index_sync (approve, delist, price, stock) and rebuilt
+    nightly; written only through hub.services.province_listing_upsert / _remove. Stored by
+    county and listing id: public rows never point into a county schema.
+    """
+
+    county = models.ForeignKey(
+        County, verbose_name=_("县"), on_delete=models.CASCADE, related_name="+"
+    )
+    listing_id = models.PositiveIntegerField(_("商品编号"))
+    title = models.CharField(_("标题"), max_length=80)
+    price_fen = models.PositiveIntegerField(_("单价（分）"))
+    unit = models.CharField(_("单位"), max_length=16)
+    category = models.ForeignKey(
+        Category, verbose_name=_("类目"), on_delete=models.CASCADE, related_name="+"
+    )
+    # The card rendition's path on the county's host (/media/listings/...); "" without photo.
+    photo_path = models.CharField(_("照片地址"), max_length=200, blank=True)
+    certifications = ArrayField(
+        models.CharField(max_length=20), verbose_name=_("认证"), default=list, blank=True
+    )
+    stock = models.PositiveIntegerField(_("库存"), default=0)
+    # Title in characters, full pinyin and initials, lowercased: "安吉白茶 anjibaicha ajbc".
+    search_text = models.CharField(max_length=400, editable=False)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("省级商品索引")
+        verbose_name_plural = _("省级商品索引")
+        ordering = ["county_id", "-listing_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["county", "listing_id"], name="hub_province_listing_one_per_listing"
+            )
+        ]
+        indexes = [models.Index(fields=["category", "county"], name="hub_prov_listing_filter_idx")]
+
+    def __str__(self):
+        return f"{self.title} ({self.county_id}#{self.listing_id})"
+
+    @property
+    def in_stock(self) -> bool:
+        return self.stock > 0
+
+    @property
+    def price_yuan(self) -> str:
+        return yuan(self.price_fen)
+
+    @property
+    def unit_label(self) -> str:
+        return str(dict(Unit.choices).get(self.unit, self.unit))
+
+    @property
+    def certification_labels(self) -> list[str]:
+        labels = dict(Certification.choices)
+        return [str(labels.get(kind, kind)) for kind in self.certifications]
+
+
+class ProvinceSpeciality(models.Model):
+    """A speciality the province operator puts on the hub portal's home page, in order.
+
+    Edited in the province admin (hub host /admin/ > 特色推荐). It points at the catalogue row,
+    so a listing that is delisted leaves the home page with it; pick it again once relisted.
+    """
+
+    listing = models.OneToOneField(
+        ProvinceListing,
+        verbose_name=_("商品"),
+        on_delete=models.CASCADE,
+        related_name="speciality",
+    )
+    note = models.CharField(_("推荐语"), max_length=60, blank=True)
+    sort_order = models.PositiveSmallIntegerField(_("排序"), default=0)
+
+    class Meta:
+        verbose_name = _("特色推荐")
+        verbose_name_plural = _("特色推荐")
+        ordering = ["sort_order", "pk"]
+
+    def __str__(self):
+        return str(self.listing)

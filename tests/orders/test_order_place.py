@@ -54,7 +54,8 @@ def test_pickup_order_reserves_stock_snapshots_lines_and_texts_the_buyer(
     assert (tea.stock, shoots.stock) == (18, 97)
     sms = SmsOutbox.objects.get(mobile=buyer.mobile)
     assert order.number in sms.text and order.pickup_code in sms.text and "275.50" in sms.text
-    assert len(callbacks) == 1
+    # The SMS, and one for the province catalogue's stock of both listings.
+    assert len(callbacks) == 2
     assert list(OrderEvent.objects.filter(order=order).values_list("to_state", flat=True)) == [
         "placed"
     ]

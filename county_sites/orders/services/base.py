@@ -14,6 +14,7 @@ from core.errors import ApplicationError
 from county_sites.orders import states
 from county_sites.orders.models import Order, OrderEvent
 from farmers.models import Listing
+from farmers.services.province import listing_province_sync_queue
 
 MSG_CANNOT_MOVE = _("订单 %(number)s 现在是“%(state)s”，不能%(action)s。")
 MSG_AWAITING_BUYER = _("订单 %(number)s 是代买家录入的，买家确认后才能%(action)s。")
@@ -81,8 +82,11 @@ def order_stock_release(order: Order) -> bool:
     """Give the order's quantities back to its listings, once ever. True if released now."""
     if order.stock_released_at is not None:
         return False
+    listing_ids = []
     for line in order.lines.order_by("listing_id"):
         Listing.objects.filter(pk=line.listing_id).update(stock=F("stock") + line.quantity)
+        listing_ids.append(line.listing_id)
+    listing_province_sync_queue(listing_ids=listing_ids)
     order.stock_released_at = timezone.now()
     order.save(update_fields=["stock_released_at", "updated_at"])
     return True

@@ -27,6 +27,7 @@ from county_sites.orders.services.cart import (
     quantity_check,
 )
 from farmers.models import Listing
+from farmers.services.province import listing_province_sync_queue
 from hub.models import County
 from hub.policy_selectors import commission_bp_table
 from service_points.models import ServicePoint
@@ -208,6 +209,8 @@ def _order_create(
     # Fixed order (listing id): two orders of the same listings can never deadlock.
     for listing_id in sorted(wanted):
         _reserve(listing_id, wanted[listing_id])
+    # The province catalogue shows the stock too.
+    listing_province_sync_queue(listing_ids=wanted)
     # These rows are ours (locked by the UPDATE) until commit: the snapshot is consistent.
     listings = Listing.objects.in_bulk(sorted(wanted))
     now = timezone.now()

@@ -55,6 +55,7 @@ from county_sites.orders.services.base import order_lock, order_move, order_move
 from county_sites.orders.services.handover import MSG_NOT_FOUND_HERE, MSG_REFUND_OPEN
 from county_sites.payments.services import refund_execute
 from farmers.models import Listing
+from farmers.services.province import listing_province_sync_queue
 from service_points.selectors import clerk_point_for_user, service_point_settings_get
 
 MSG_RETURN_NOT_ALLOWED = _("只有本服务点的在岗店员或县里的运营人员才能退回包裹。")
@@ -154,6 +155,7 @@ def _restock(order: Order, *, lines: list[OrderLine], at) -> None:
         return
     for line in sorted(lines, key=lambda line: (line.listing_id, line.pk)):
         Listing.objects.filter(pk=line.listing_id).update(stock=F("stock") + line.quantity)
+    listing_province_sync_queue(listing_ids=[line.listing_id for line in lines])
     order.stock_released_at = at
     order.save(update_fields=["stock_released_at", "updated_at"])
 

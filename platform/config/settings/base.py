@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 # repo root: platform/config/settings/base.py -> parents[3]
@@ -232,6 +233,12 @@ CELERY_BEAT_SCHEDULE = {
     "counties-point-commissions-release": {
         "task": "county_sites.ledger.tasks.counties_point_commissions_release",
         "schedule": 60 * 60,
+    },
+    # The province catalogue is kept current change by change; nightly, at a quiet hour
+    # (CELERY_TIMEZONE), each county rebuilds its part to repair anything a lost task missed.
+    "counties-province-index-rebuild": {
+        "task": "county_sites.catalogue.tasks.counties_province_index_rebuild",
+        "schedule": crontab(hour=3, minute=30),
     },
 }
 
