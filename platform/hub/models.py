@@ -200,9 +200,7 @@ class CountyCreation(models.Model):
     name_en = models.CharField(_("英文名称"), max_length=128, blank=True)
     contact_name = models.CharField(_("联系人"), max_length=64, blank=True)
     contact_phone = models.CharField(_("联系电话"), max_length=32, blank=True)
-    state = models.CharField(
-        _("状态"), max_length=16, choices=State.choices, default=State.QUEUED
-    )
+    state = models.CharField(_("状态"), max_length=16, choices=State.choices, default=State.QUEUED)
     progress_text = models.CharField(_("进度"), max_length=255, blank=True)
     progress_percent = models.PositiveSmallIntegerField(_("进度（%）"), default=0)
     error = models.TextField(_("失败原因"), blank=True)

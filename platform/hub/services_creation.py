@@ -43,7 +43,11 @@ def county_creation_request(
     """Check the input now (bad input is refused before anything is written), record the
     job and queue it once the row is committed. The web request returns at once."""
     code, slug, name = code.strip(), slug.strip().lower(), name.strip()
-    name_en, contact_name, contact_phone = name_en.strip(), contact_name.strip(), contact_phone.strip()
+    name_en, contact_name, contact_phone = (
+        name_en.strip(),
+        contact_name.strip(),
+        contact_phone.strip(),
+    )
     county_identity_check(code=code, slug=slug, name=name, domain=county_domain_for(slug))
     county_contact_check(contact_name=contact_name, contact_phone=contact_phone)
     with transaction.atomic():
@@ -53,7 +57,8 @@ def county_creation_request(
         clash = unfinished.filter(code=code).first() or unfinished.filter(slug=slug).first()
         if clash is not None:
             raise ApplicationError(
-                MSG_ALREADY_REQUESTED % {"name": clash.name, "code": clash.code, "slug": clash.slug},
+                MSG_ALREADY_REQUESTED
+                % {"name": clash.name, "code": clash.code, "slug": clash.slug},
                 field="code" if clash.code == code else "slug",
             )
         creation = CountyCreation(

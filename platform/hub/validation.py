@@ -102,7 +102,9 @@ def county_identity_check(*, code: str, slug: str, name: str, domain: str) -> No
 
 # A landline or mobile as people write it: digits, optionally +, spaces, hyphens, brackets.
 PHONE_RE = re.compile(r"^\+?[0-9][0-9 ()-]{4,30}\Z")
-MSG_PHONE_FORMAT = _("联系电话 “%(phone)s” 格式不对：只能包含数字、空格、连字符和括号，例如 0572-5123456。")
+MSG_PHONE_FORMAT = _(
+    "联系电话 “%(phone)s” 格式不对：只能包含数字、空格、连字符和括号，例如 0572-5123456。"
+)
 MSG_CONTACT_NAME_LONG = _("联系人姓名最长64个字。")
 
 

@@ -90,7 +90,8 @@ def test_task_creates_the_county_records_progress_and_is_idempotent(in_public, s
 
     assert county_creation_task(creation.pk) == "done"
 
-    assert seen == [("running", 75, "设置县级首页和运营人员账号……")]
+    # county_setup runs twice: on the template (checked before each clone), then the county.
+    assert seen == [("running", 5, "检查输入……"), ("running", 75, "设置县级首页和运营人员账号……")]
     creation.refresh_from_db()
     county = County.objects.get(slug="zhuji")
     assert (creation.state, creation.county, creation.progress_percent) == ("done", county, 100)
@@ -182,7 +183,11 @@ def test_a_county_taken_between_request_and_run_fails_with_the_reason(in_public,
 @pytest.mark.parametrize(
     ("changes", "field", "message"),
     [
-        ({"code": "12345"}, "code", "行政区划代码必须是6位数字（GB/T 2260），例如 330523：收到 “12345”。"),
+        (
+            {"code": "12345"},
+            "code",
+            "行政区划代码必须是6位数字（GB/T 2260），例如 330523：收到 “12345”。",
+        ),
         ({"code": "330523"}, "code", "行政区划代码 330523 已被 安吉县 使用。"),
         ({"slug": "anji"}, "slug", "标识 “anji” 已被 安吉县 使用。"),
         ({"name": " "}, "name", "县名不能为空。"),
