@@ -8,12 +8,15 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from hub.admin_counties import CountyOperationsMixin
+from hub.forms import CountyChangeForm, CountyDomainFormSet
 from hub.models import Category, County, CountyCreation, CountyDomain, CountyStats
 from hub.services import county_reactivate, county_suspend
+from hub.services_counties import county_update
 
 
 class CountyDomainInline(admin.TabularInline):
     model = CountyDomain
+    formset = CountyDomainFormSet
     extra = 0
 
 
@@ -29,17 +32,29 @@ class CountyAdmin(CountyOperationsMixin, admin.ModelAdmin):
     list_filter = ("status",)
     search_fields = ("code", "name", "name_en", "slug")
     readonly_fields = (
-        "schema_name", "code", "slug", "status", "status_change", "created_at", "updated_at",
+        "schema_name", "code", "slug", "status", "status_change", "operators", "created_at",
+        "updated_at",
     )  # fmt: skip
     fields = (
         "code", "name", "name_en", "slug", "schema_name", "status", "status_change",
-        "contact_name", "contact_phone", "created_at", "updated_at",
+        "contact_name", "contact_phone", "operators", "created_at", "updated_at",
     )  # fmt: skip
+    form = CountyChangeForm
     inlines = [CountyDomainInline]
     actions = ["suspend", "reactivate"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).counties()
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        county_update(
+            county=obj,
+            name=data["name"],
+            name_en=data["name_en"],
+            contact_name=data["contact_name"],
+            contact_phone=data["contact_phone"],
+        )
 
     @admin.display(description=_("暂停或恢复"))
     def status_change(self, county):
@@ -48,6 +63,11 @@ class CountyAdmin(CountyOperationsMixin, admin.ModelAdmin):
         else:
             url, label = reverse("admin:hub_county_reactivate", args=[county.pk]), _("恢复这个县……")
         return format_html('<a class="button" href="{}">{}</a>', url, label)
+
+    @admin.display(description=_("运营人员"))
+    def operators(self, county):
+        url = reverse("admin:hub_county_operators", args=[county.pk])
+        return format_html('<a class="button" href="{}">{}</a>', url, _("管理运营人员……"))
 
     @admin.action(description=_("暂停所选的县"))
     def suspend(self, request, queryset):

@@ -1,5 +1,5 @@
 """County operations in the province admin: create a county as a background job and watch it,
-suspend and reactivate with a confirmation.
+suspend and reactivate with a confirmation, give and take a county's operator role.
 
 Custom admin views on CountyAdmin, kept thin: the forms check the shape, hub.services and
 hub.services_creation do the work. The province console may move to another framework later
@@ -8,6 +8,7 @@ hub.services_creation do the work. The province console may move to another fram
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -15,10 +16,11 @@ from django.utils.translation import gettext as _
 
 from core.errors import ApplicationError
 from core.money import yuan_sign
-from hub.forms import CountyCreationForm
+from hub.forms import CountyCreationForm, CountyOperatorForm
 from hub.models import County, CountyCreation
-from hub.selectors import county_primary_domain
+from hub.selectors import county_operators, county_primary_domain
 from hub.services import county_reactivate, county_suspend
+from hub.services_counties import county_operator_assign, county_operator_remove
 from hub.services_creation import county_creation_password_take, county_creation_request
 
 
@@ -42,6 +44,12 @@ class CountyOperationsMixin:
             path("creation/<int:pk>/", wrap(self.creation_status_view), name="hub_county_creation"),
             path("<int:pk>/suspend/", wrap(self.suspend_view), name="hub_county_suspend"),
             path("<int:pk>/reactivate/", wrap(self.reactivate_view), name="hub_county_reactivate"),
+            path("<int:pk>/operators/", wrap(self.operators_view), name="hub_county_operators"),
+            path(
+                "<int:pk>/operators/<int:user_id>/remove/",
+                wrap(self.operator_remove_view),
+                name="hub_county_operator_remove",
+            ),
             *super().get_urls(),
         ]
 
@@ -131,6 +139,76 @@ class CountyOperationsMixin:
             question=_("恢复后 %(name)s 的网站和后台重新开放。确定恢复吗？"),
             done=_("%(name)s 已恢复运营。"),
         )
+
+    def operators_view(self, request, pk):
+        county = get_object_or_404(County.objects.counties(), pk=pk)
+        if not self.has_change_permission(request, county):
+            raise PermissionDenied
+        form = CountyOperatorForm(request.POST or None)
+        status = 200
+        if request.method == "POST":
+            if form.is_valid():
+                try:
+                    assigned = county_operator_assign(county=county, who=form.cleaned_data["who"])
+                except ApplicationError as error:
+                    form.add_error("who", error.message)
+                else:
+                    self.message_user(
+                        request,
+                        _("%(user)s 已成为 %(county)s 的运营人员。")
+                        % {"user": assigned.username, "county": county.name},
+                        messages.SUCCESS,
+                    )
+                    if assigned.password:
+                        self.message_user(
+                            request,
+                            _("账号 %(user)s 的初始密码 %(password)s（只显示这一次）。")
+                            % {"user": assigned.username, "password": assigned.password},
+                            messages.WARNING,
+                        )
+                    return redirect("admin:hub_county_operators", pk=county.pk)
+            status = 400
+        context = self._context(
+            request,
+            title=_("%(county)s 的运营人员") % {"county": county.name},
+            county=county,
+            form=form,
+            operators=county_operators(county),
+        )
+        return TemplateResponse(request, "hub/admin/county_operators.html", context, status=status)
+
+    def operator_remove_view(self, request, pk, user_id):
+        county = get_object_or_404(County.objects.counties(), pk=pk)
+        if not self.has_change_permission(request, county):
+            raise PermissionDenied
+        back = reverse("admin:hub_county_operators", args=[county.pk])
+        if request.method == "POST":
+            try:
+                username = county_operator_remove(county=county, user_id=user_id)
+            except ApplicationError as error:
+                self.message_user(request, error.message, messages.ERROR)
+            else:
+                self.message_user(
+                    request,
+                    _("已取消 %(user)s 在 %(county)s 的运营人员身份。")
+                    % {"user": username, "county": county.name},
+                    messages.SUCCESS,
+                )
+            return redirect(back)
+        operator = next((o for o in county_operators(county) if o["pk"] == user_id), None)
+        if operator is None:
+            raise Http404
+        context = self._context(
+            request,
+            title=_("移除运营人员"),
+            county=county,
+            question=_(
+                "取消 %(user)s 在 %(county)s 的运营人员身份吗？账号保留，但不能再进入县级后台。"
+            )
+            % {"user": operator["username"], "county": county.name},
+            cancel_url=back,
+        )
+        return TemplateResponse(request, "hub/admin/county_confirm.html", context)
 
     # The county list: status and key figures, amounts in yuan.
     def stats_users(self, county):
