@@ -7,6 +7,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from core.money import yuan_sign
 from hub.admin_counties import CountyOperationsMixin
 from hub.forms import CountyChangeForm, CountyDomainFormSet
 from hub.models import Category, County, CountyCreation, CountyDomain, CountyStats
@@ -90,7 +91,11 @@ class CountyAdmin(CountyOperationsMixin, admin.ModelAdmin):
 
 @admin.register(CountyStats)
 class CountyStatsAdmin(admin.ModelAdmin):
-    list_display = ("county", "users", "sellers", "orders", "sales_fen", "pages", "refreshed_at")
+    list_display = ("county", "users", "sellers", "orders", "sales", "pages", "refreshed_at")
+
+    @admin.display(description=_("销售额"), ordering="sales_fen")
+    def sales(self, stats):
+        return yuan_sign(stats.sales_fen)
 
     def has_add_permission(self, request):
         return False
