@@ -51,7 +51,9 @@ def county_creation_request(
     county_identity_check(code=code, slug=slug, name=name, domain=county_domain_for(slug))
     county_contact_check(contact_name=contact_name, contact_phone=contact_phone)
     with transaction.atomic():
-        unfinished = CountyCreation.objects.select_for_update().filter(
+        # Two requests racing past this both get queued; the second then fails cleanly at
+        # run time (county_create's own check, or the unique code and slug).
+        unfinished = CountyCreation.objects.filter(
             state__in=[CountyCreation.State.QUEUED, CountyCreation.State.RUNNING]
         )
         clash = unfinished.filter(code=code).first() or unfinished.filter(slug=slug).first()
