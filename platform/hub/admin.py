@@ -72,6 +72,8 @@ class CountyAdmin(CountyOperationsMixin, admin.ModelAdmin):
 
     @admin.action(description=_("暂停所选的县"))
     def suspend(self, request, queryset):
+        if request.POST.get("confirmed") != "yes":
+            return self.action_confirm(request, queryset, "suspend", _("暂停所选的县"))
         for county in queryset:
             county_suspend(county=county)
         count = queryset.count()
@@ -81,6 +83,8 @@ class CountyAdmin(CountyOperationsMixin, admin.ModelAdmin):
 
     @admin.action(description=_("恢复所选的县"))
     def reactivate(self, request, queryset):
+        if request.POST.get("confirmed") != "yes":
+            return self.action_confirm(request, queryset, "reactivate", _("恢复所选的县"))
         for county in queryset:
             county_reactivate(county=county)
         count = queryset.count()

@@ -7,6 +7,7 @@ hub.services_creation do the work. The province console may move to another fram
 """
 
 from django.contrib import messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
@@ -209,6 +210,18 @@ class CountyOperationsMixin:
             cancel_url=back,
         )
         return TemplateResponse(request, "hub/admin/county_confirm.html", context)
+
+    def action_confirm(self, request, queryset, action, title):
+        """The list's bulk suspend or reactivate asks first, naming the counties."""
+        context = self._context(
+            request,
+            title=title,
+            action=action,
+            counties=list(queryset),
+            selected=request.POST.getlist(ACTION_CHECKBOX_NAME),
+            cancel_url=reverse("admin:hub_county_changelist"),
+        )
+        return TemplateResponse(request, "hub/admin/county_action_confirm.html", context)
 
     # The county list: status and key figures, amounts in yuan.
     def stats_users(self, county):

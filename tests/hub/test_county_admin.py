@@ -192,3 +192,23 @@ def test_a_county_operator_cannot_reach_the_hub_admin(county_client, in_public, 
     assert login.status_code == 200
     with tenant_context(county):
         assert User.objects.filter(username="operator").exists()
+
+
+def test_the_bulk_suspend_asks_first_naming_the_counties(staff_client, county, other_county):
+    chosen = {"action": "suspend", "_selected_action": [str(county.pk), str(other_county.pk)]}
+
+    asked = staff_client.post("/admin/hub/county/", chosen)
+
+    assert asked.status_code == 200
+    page = asked.content.decode()
+    assert "安吉县（330523）" in page
+    assert "淳安县（330127）" in page
+    assert County.objects.filter(status="suspended").count() == 0
+
+    done = staff_client.post("/admin/hub/county/", {**chosen, "confirmed": "yes"})
+
+    assert done.status_code == 302
+    assert set(County.objects.filter(status="suspended").values_list("slug", flat=True)) == {
+        "anji",
+        "chunan",
+    }
