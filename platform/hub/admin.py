@@ -1,69 +1,82 @@
 """The province admin on the hub host: counties, their domains and figures."""
 
-from django.contrib import admin, messages
+from django.contrib import admin
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from core.money import yuan_sign
+from hub.admin_counties import CountyOperationsMixin
 from hub.admin_handoff import CountyHandOffAdminMixin
-from hub.forms import CountyCreateForm
-from hub.models import Category, CommissionRule, County, CountyDomain, CountyStats
+from hub.forms import CountyChangeForm, CountyDomainFormSet
+from hub.models import Category, CommissionRule, County, CountyCreation, CountyDomain, CountyStats
 from hub.policy_admin import CommissionRuleAdmin
-from hub.services import county_create, county_reactivate, county_suspend
+from hub.services import county_reactivate, county_suspend
+from hub.services_counties import county_update
 
 
 class CountyDomainInline(admin.TabularInline):
     model = CountyDomain
+    formset = CountyDomainFormSet
     extra = 0
 
 
 @admin.register(County)
-class CountyAdmin(CountyHandOffAdminMixin, admin.ModelAdmin):
-    list_display = ("code", "name", "name_en", "slug", "status", "created_at", "handoff_button")
+class CountyAdmin(CountyHandOffAdminMixin, CountyOperationsMixin, admin.ModelAdmin):
+    """New counties are made by the job form (admin_counties.CountyOperationsMixin.create_view);
+    a province operator enters a county's own admin by the hand-off (admin_handoff)."""
+
+    list_display = (
+        "code", "name", "slug", "status", "stats_users", "stats_orders", "stats_sales",
+        "stats_refreshed", "created_at", "handoff_button",
+    )  # fmt: skip
+    list_select_related = ("stats",)
     list_filter = ("status",)
     search_fields = ("code", "name", "name_en", "slug")
-    readonly_fields = ("schema_name", "code", "slug", "status", "created_at", "updated_at")
-    fields = (
-        "code", "name", "name_en", "slug", "schema_name", "status",
-        "contact_name", "contact_phone", "created_at", "updated_at",
+    readonly_fields = (
+        "schema_name", "code", "slug", "status", "status_change", "operators", "created_at",
+        "updated_at",
     )  # fmt: skip
+    fields = (
+        "code", "name", "name_en", "slug", "schema_name", "status", "status_change",
+        "contact_name", "contact_phone", "operators", "created_at", "updated_at",
+    )  # fmt: skip
+    form = CountyChangeForm
     inlines = [CountyDomainInline]
     actions = ["suspend", "reactivate"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).counties()
 
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        if obj is None:
-            return CountyCreateForm
-        return super().get_form(request, obj, change, **kwargs)
-
-    def get_fields(self, request, obj=None):
-        return list(CountyCreateForm.base_fields) if obj is None else self.fields
-
-    def get_readonly_fields(self, request, obj=None):
-        return () if obj is None else self.readonly_fields
-
-    def get_inlines(self, request, obj):
-        return [] if obj is None else self.inlines
-
     def save_model(self, request, obj, form, change):
-        if change:
-            return super().save_model(request, obj, form, change)
-        created = county_create(**form.cleaned_data)
-        obj.pk = created.county.pk
-        self.message_user(
-            request,
-            _("运营人员账号 %(user)s，初始密码 %(password)s（只显示这一次）。")
-            % {"user": created.operator_username, "password": created.operator_password},
-            messages.WARNING,
+        data = form.cleaned_data
+        county_update(
+            county=obj,
+            name=data["name"],
+            name_en=data["name_en"],
+            contact_name=data["contact_name"],
+            contact_phone=data["contact_phone"],
         )
 
-    def save_related(self, request, form, formsets, change):
-        if change:
-            super().save_related(request, form, formsets, change)
+    @admin.display(description=_("暂停或恢复"))
+    def status_change(self, county):
+        if county.is_active:
+            url, label = reverse("admin:hub_county_suspend", args=[county.pk]), _("暂停这个县……")
+        else:
+            url, label = reverse("admin:hub_county_reactivate", args=[county.pk]), _("恢复这个县……")
+        return format_html('<a class="button" href="{}">{}</a>', url, label)
+
+    @admin.display(description=_("运营人员"))
+    def operators(self, county):
+        url = reverse("admin:hub_county_operators", args=[county.pk])
+        return format_html('<a class="button" href="{}">{}</a>', url, _("管理运营人员……"))
 
     @admin.action(description=_("暂停所选的县"))
     def suspend(self, request, queryset):
+        if request.POST.get("confirmed") != "yes":
+            return self.action_confirm(request, queryset, "suspend", _("暂停所选的县"))
         for county in queryset:
             county_suspend(county=county)
         count = queryset.count()
@@ -73,6 +86,8 @@ class CountyAdmin(CountyHandOffAdminMixin, admin.ModelAdmin):
 
     @admin.action(description=_("恢复所选的县"))
     def reactivate(self, request, queryset):
+        if request.POST.get("confirmed") != "yes":
+            return self.action_confirm(request, queryset, "reactivate", _("恢复所选的县"))
         for county in queryset:
             county_reactivate(county=county)
         count = queryset.count()
@@ -83,7 +98,11 @@ class CountyAdmin(CountyHandOffAdminMixin, admin.ModelAdmin):
 
 @admin.register(CountyStats)
 class CountyStatsAdmin(admin.ModelAdmin):
-    list_display = ("county", "users", "sellers", "orders", "sales_fen", "pages", "refreshed_at")
+    list_display = ("county", "users", "sellers", "orders", "sales", "pages", "refreshed_at")
+
+    @admin.display(description=_("销售额"), ordering="sales_fen")
+    def sales(self, stats):
+        return yuan_sign(stats.sales_fen)
 
     def has_add_permission(self, request):
         return False
@@ -111,6 +130,31 @@ class CategoryAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         # Listings in every county may point at a category: deactivate it instead.
         return False
+
+
+@admin.register(CountyCreation)
+class CountyCreationAdmin(admin.ModelAdmin):
+    """The record of county creation jobs; each links to its status page."""
+
+    list_display = (
+        "name",
+        "code",
+        "slug",
+        "state",
+        "progress_percent",
+        "requested_by",
+        "created_at",
+    )
+    list_filter = ("state",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        return redirect("admin:hub_county_creation", pk=object_id)
 
 
 # The commission policy (issue 10, point 3) has its own module; registered here with the rest.

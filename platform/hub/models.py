@@ -437,3 +437,70 @@ class ProvinceSpeciality(models.Model):
 
     def __str__(self):
         return str(self.listing)
+
+
+class CountyCreation(models.Model):
+    """One request to create a county, run by hub.tasks.county_creation_run on a Celery worker
+    so the web worker never waits for the clone (issue 10). The province admin shows its
+    progress; a failed job has removed everything it made and says why in `error`."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("排队中")
+        RUNNING = "running", _("进行中")
+        DONE = "done", _("已完成")
+        FAILED = "failed", _("失败")
+
+    code = models.CharField(_("行政区划代码"), max_length=6)
+    slug = models.CharField(_("标识"), max_length=56)
+    name = models.CharField(_("名称"), max_length=64)
+    name_en = models.CharField(_("英文名称"), max_length=128, blank=True)
+    contact_name = models.CharField(_("联系人"), max_length=64, blank=True)
+    contact_phone = models.CharField(_("联系电话"), max_length=32, blank=True)
+    state = models.CharField(_("状态"), max_length=16, choices=State.choices, default=State.QUEUED)
+    progress_text = models.CharField(_("进度"), max_length=255, blank=True)
+    progress_percent = models.PositiveSmallIntegerField(_("进度（%）"), default=0)
+    error = models.TextField(_("失败原因"), blank=True)
+    county = models.ForeignKey(
+        County,
+        verbose_name=_("县"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    operator_username = models.CharField(_("运营人员账号"), max_length=150, blank=True)
+    # Shown once to whoever asked, then blanked (hub.services.county_creation_password_take).
+    operator_password = models.CharField(max_length=64, blank=True, editable=False)
+    requested_by = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("申请人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("申请时间"), auto_now_add=True)
+    started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("新建县任务")
+        verbose_name_plural = _("新建县任务")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(state__in=["queued", "running", "done", "failed"]),
+                name="hub_countycreation_state_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(progress_percent__lte=100),
+                name="hub_countycreation_percent_max_100",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.code}): {self.get_state_display()}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.state in (self.State.DONE, self.State.FAILED)

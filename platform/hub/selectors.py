@@ -1,7 +1,10 @@
 """Reads for the province."""
 
+from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
+from django_tenants.utils import tenant_context
 
+from core.roles import COUNTY_OPERATORS_GROUP
 from hub.models import County
 
 
@@ -15,3 +18,14 @@ def county_primary_domain(county: County) -> str | None:
         if domain.is_primary:
             return domain.domain
     return None
+
+
+def county_operators(county: County) -> list[dict]:
+    """The county's operators, read inside its schema (where its users live), by username."""
+    with tenant_context(county):
+        return list(
+            get_user_model()
+            .objects.filter(groups__name=COUNTY_OPERATORS_GROUP)
+            .order_by("username")
+            .values("pk", "username", "mobile", "first_name", "is_active", "last_login")
+        )

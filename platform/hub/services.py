@@ -85,6 +85,8 @@ def county_create(
     name_en: str = "",
     operator_username: str = "operator",
     operator_password: str | None = None,
+    contact_name: str = "",
+    contact_phone: str = "",
     progress: Progress = _silent,
 ) -> CountyCreated:
     """Create a county: validate, clone the template schema, add its domain, set up its
@@ -95,24 +97,45 @@ def county_create(
     county_identity_check(code=code, slug=slug, name=name, domain=domain_name)
     county_template_ensure(progress=progress)
     password = operator_password or secrets.token_urlsafe(12)
+    schema_name = schema_name_for(slug)
 
-    with transaction.atomic():
-        progress(_("复制模板，创建数据库模式 %(schema)s……") % {"schema": schema_name_for(slug)})
-        county = County(
-            schema_name=schema_name_for(slug), code=code, slug=slug, name=name, name_en=name_en
-        )
-        county.full_clean()
-        county.save(verbosity=0)
-        clone_constraint_names_repair(source=settings.TENANT_BASE_SCHEMA, target=county.schema_name)
+    # Each step commits on its own, so a progress callback that writes a row (the Celery
+    # task's) is seen by the status page while the clone runs. A step that fails leaves its
+    # own transaction rolled back; county_creation_undo removes what the earlier steps made.
+    county, made = None, False
+    try:
+        progress(_("复制模板，创建数据库模式 %(schema)s……") % {"schema": schema_name})
+        with transaction.atomic():
+            county = County(
+                schema_name=schema_name,
+                code=code,
+                slug=slug,
+                name=name,
+                name_en=name_en,
+                contact_name=contact_name.strip(),
+                contact_phone=contact_phone.strip(),
+            )
+            county.full_clean()
+            county.save(verbosity=0)
+            clone_constraint_names_repair(
+                source=settings.TENANT_BASE_SCHEMA, target=county.schema_name
+            )
+        # From here on the row and the schema exist (a failed first step rolled both back).
+        made = True
         progress(_("添加域名 %(domain)s……") % {"domain": domain_name})
-        domain = CountyDomain(domain=domain_name, tenant=county, is_primary=True)
-        domain.full_clean()
-        domain.save()
-        with tenant_context(county):
-            progress(_("设置县级首页和运营人员账号……"))
+        with transaction.atomic():
+            domain = CountyDomain(domain=domain_name, tenant=county, is_primary=True)
+            domain.full_clean()
+            domain.save()
+        progress(_("设置县级首页和运营人员账号……"))
+        with transaction.atomic(), tenant_context(county):
             # The storefront's home page and Wagtail site, registered by its app.
             county_setup(county=county, domain=domain_name)
             user_create_county_operator(username=operator_username, password=password)
+    except BaseException:
+        if made:
+            county_creation_undo(schema_name=schema_name)
+        raise
     progress(_("完成：%(name)s 已创建。") % {"name": county.name})
     return CountyCreated(
         county=county,
@@ -120,6 +143,19 @@ def county_create(
         operator_username=operator_username,
         operator_password=password,
     )
+
+
+def county_creation_undo(*, schema_name: str) -> None:
+    """Remove a county that county_create made only in part: its row (domains and figures go
+    with it) and its schema, dropped with everything in it. Only called for a schema this run
+    created: the identity check refused any name already taken."""
+    if schema_name in (settings.TENANT_BASE_SCHEMA, "public"):
+        raise ValueError(f"refusing to drop {schema_name!r}")
+    connection.set_schema_to_public()
+    with transaction.atomic():
+        County.objects.filter(schema_name=schema_name).delete()
+        with connection.cursor() as cursor:
+            cursor.execute(f'DROP SCHEMA IF EXISTS "{schema_name}" CASCADE')
 
 
 def county_set_status(*, county: County, status: str) -> County:

@@ -7,6 +7,7 @@ from core.county_apps import county_figures
 from core.county_tasks import counties_fan_out, schema_check
 from hub.models import County
 from hub.services import county_stats_store
+from hub.services_creation import county_creation_run
 
 
 @shared_task(acks_late=True)
@@ -29,3 +30,10 @@ def county_refresh_stats(county_id: int) -> dict:
 def counties_refresh_stats() -> int:
     """Beat's fan-out: queue county_refresh_stats inside each county, so each runs there."""
     return counties_fan_out(county_refresh_stats, counties=County.objects.counties())
+
+
+@shared_task(acks_late=True)
+def county_creation_task(creation_id: int) -> str:
+    """Create a county requested in the province admin; a job already run is left alone."""
+    creation = county_creation_run(creation_id=creation_id)
+    return "skipped" if creation is None else creation.state

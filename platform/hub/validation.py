@@ -98,3 +98,19 @@ def county_identity_check(*, code: str, slug: str, name: str, domain: str) -> No
     schema = schema_name_for(slug)
     if County.objects.filter(schema_name__iexact=schema).exists() or schema_exists(schema):
         raise ApplicationError(MSG_SCHEMA_TAKEN % {"schema": schema}, field="slug")
+
+
+# A landline or mobile as people write it: digits, optionally +, spaces, hyphens, brackets.
+PHONE_RE = re.compile(r"^\+?[0-9][0-9 ()-]{4,30}\Z")
+MSG_PHONE_FORMAT = _(
+    "联系电话 “%(phone)s” 格式不对：只能包含数字、空格、连字符和括号，例如 0572-5123456。"
+)
+MSG_CONTACT_NAME_LONG = _("联系人姓名最长64个字。")
+
+
+def county_contact_check(*, contact_name: str, contact_phone: str) -> None:
+    """Refuse a county contact that could not be used to reach anyone."""
+    if len(contact_name) > 64:
+        raise ApplicationError(MSG_CONTACT_NAME_LONG, field="contact_name")
+    if contact_phone and not PHONE_RE.match(contact_phone):
+        raise ApplicationError(MSG_PHONE_FORMAT % {"phone": contact_phone}, field="contact_phone")
