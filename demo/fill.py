@@ -335,7 +335,9 @@ def _photo(demo: DemoListing, *, caption: str, cache: dict | None) -> bytes:
         )
     key = (label, demo.category, demo.photo_shape)
     if key not in cache:
-        cache[key] = demo_photo_jpeg(label=label, category_slug=demo.category, shape=demo.photo_shape)
+        cache[key] = demo_photo_jpeg(
+            label=label, category_slug=demo.category, shape=demo.photo_shape
+        )
     return cache[key]
 
 

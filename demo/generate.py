@@ -51,8 +51,32 @@ DAILY_GOODS: tuple[Speciality, ...] = tuple(
     )
 )
 SURNAMES = "王李张陈刘杨黄吴周徐孙朱胡郭何高林罗郑梁叶潘汪蒋"
-GIVEN = ("建国", "秀英", "国强", "美丽", "永良", "桂芳", "海峰", "春梅", "志明", "玉兰", "卫东", "小红")
-VILLAGES = ("上村", "下村", "溪口村", "石门村", "横山村", "大坑村", "塘头村", "岭下村", "新建村", "湖山村")
+GIVEN = (
+    "建国",
+    "秀英",
+    "国强",
+    "美丽",
+    "永良",
+    "桂芳",
+    "海峰",
+    "春梅",
+    "志明",
+    "玉兰",
+    "卫东",
+    "小红",
+)
+VILLAGES = (
+    "上村",
+    "下村",
+    "溪口村",
+    "石门村",
+    "横山村",
+    "大坑村",
+    "塘头村",
+    "岭下村",
+    "新建村",
+    "湖山村",
+)
 CO_OP = ("{village}茶叶专业合作社", "{town}竹笋专业合作社", "{village}生态农业合作社",
          "{town}蜂业专业合作社", "{village}果蔬专业合作社")  # fmt: skip
 SHOP = ("{town}供销社便民超市", "{town}百货店", "{village}日用品商店")
@@ -70,7 +94,7 @@ def demo_seller_mobile(county: RealCounty, number: int) -> str:
 
 
 def villages_of(county: RealCounty) -> list[str]:
-    rng = random.Random(f"villages:{county.code}")
+    rng = random.Random(f"villages:{county.code}")  # noqa: S311 - demo data, reproducible
     return [f"{town}{rng.choice(VILLAGES)}" for town in county.towns]
 
 
@@ -105,7 +129,7 @@ def county_demo_generate(county: RealCounty, *, sellers: int) -> DemoCounty:
 
 
 def _seller(county: RealCounty, number: int, *, villages, points) -> DemoSeller:
-    rng = random.Random(f"seller:{county.code}:{number}")
+    rng = random.Random(f"seller:{county.code}:{number}")  # noqa: S311 - demo data
     town_index = rng.randrange(len(county.towns))
     town, village = county.towns[town_index], villages[town_index]
     roll = rng.random()

@@ -117,7 +117,7 @@ def county_demo_orders(
     # History, not news: the outbox keeps the texts these orders sent, nobody is texted now.
     with mock.patch.object(accounts_services, "_sms_deliver_queue", _no_delivery):
         for done, number in enumerate(missing, start=1):
-            rng = random.Random(f"{county.slug}:{number}")
+            rng = random.Random(f"{county.slug}:{number}")  # noqa: S311 - demo data
             try:
                 _order_story(rng, number, buyer=rng.choice(buyers), context=context, now=now)
                 result.orders_created += 1
@@ -141,9 +141,9 @@ class _Context:
 
 
 def _buyers_ensure(county, *, count: int, result: DemoOrdersResult) -> list:
-    User = get_user_model()
     mobiles = [demo_buyer_mobile(county.code, number) for number in range(1, count + 1)]
-    found = {user.mobile: user for user in User.objects.filter(mobile__in=mobiles)}
+    users = get_user_model().objects.filter(mobile__in=mobiles)
+    found = {user.mobile: user for user in users}
     buyers = []
     for mobile in mobiles:
         if mobile not in found:
@@ -192,7 +192,8 @@ def _order_story(rng, number: int, *, buyer, context: _Context, now: dt.datetime
             order = order_place(
                 buyer=buyer, lines=lines, fulfilment=Order.Fulfilment.DELIVERY,
                 payment_method=payment, idempotency_key=key,
-                delivery_zone=rng.choice(context.zones), delivery_address=f"{clerk.point.village}{rng.randint(1, 99)} 号",
+                delivery_zone=rng.choice(context.zones),
+                delivery_address=f"{clerk.point.village}{rng.randint(1, 99)} 号",
             )  # fmt: skip
         else:
             order = order_place(
@@ -221,7 +222,11 @@ def _order_story(rng, number: int, *, buyer, context: _Context, now: dt.datetime
         if not steps.reach(clock, hours=rng.randint(2, 72)):
             return
         order.refresh_from_db()
-        point_clerk = Clerk.objects.select_related("user").filter(point=order.service_point_id, is_active=True).first()
+        point_clerk = (
+            Clerk.objects.select_related("user")
+            .filter(point=order.service_point_id, is_active=True)
+            .first()
+        )
         order_hand_over(clerk_user=point_clerk.user, order=order, pickup_code=order.pickup_code)
         if cash and rng.random() < REFUND_SHARE and steps.reach(clock, hours=rng.randint(4, 48)):
             request = refund_request_create(buyer=buyer, order=order, reason="有几个坏了")
