@@ -95,12 +95,20 @@ def county_demo_fill(
     progress: Callable[[str], None] = _silent,
     limit: int | None = None,
     today: dt.date | None = None,
+    demo: DemoCounty | None = None,
+    tick: Callable[[int, int], None] | None = None,
+    photos: dict | None = None,
 ) -> DemoFillResult:
     """Fill `county` (a hub County with demo content in DEMO_COUNTIES) with its demo data;
     a county without demo content is left alone. `limit` caps how many of the county's
-    listings are considered (tests); `today` fixes the demo season (default: today)."""
+    listings are considered (tests); `today` fixes the demo season (default: today).
+
+    `demo`: the content to fill instead of DEMO_COUNTIES' (a generated county,
+    demo.generate); `tick(done, total)` after each listing (a progress bar); `photos`: a
+    dict kept across calls in which each photo is drawn once per (label, category, shape)
+    and reused, without the village caption (drawing is the slow part of a listing)."""
     result = DemoFillResult()
-    demo = DEMO_COUNTIES.get(county.slug)
+    demo = demo or DEMO_COUNTIES.get(county.slug)
     if demo is None:
         progress(f"[{county.slug}] no demo content for this county, skipped")
         return result
@@ -135,9 +143,12 @@ def county_demo_fill(
                         category=categories[demo_listing.category],
                         batch_code=batch_code,
                         today=today,
+                        photo_cache=photos,
                     )
                     result.listings_created += 1
-                if done % PROGRESS_EVERY == 0 or done == total:
+                if tick is not None:
+                    tick(done, total)
+                elif done % PROGRESS_EVERY == 0 or done == total:
                     progress(f"[{county.slug}] {done}/{total} listings")
         _home_featured_ensure(county=county, operator=operator)
         # The province catalogue now, like the renditions, rather than by the sync tasks.
@@ -256,7 +267,14 @@ def _seller_ensure(
 
 
 def _listing_make(
-    demo: DemoListing, *, seller: Seller, operator, category, batch_code: str, today: dt.date
+    demo: DemoListing,
+    *,
+    seller: Seller,
+    operator,
+    category,
+    batch_code: str,
+    today: dt.date,
+    photo_cache: dict | None = None,
 ) -> Listing:
     harvest_start = harvest_end = None
     if demo.harvest:
@@ -278,12 +296,7 @@ def _listing_make(
                 harvest_end=harvest_end,
                 origin_village=demo.origin_village,
             )
-            image = demo_photo_jpeg(
-                label=demo.photo_label or demo.title,
-                category_slug=demo.category,
-                shape=demo.photo_shape,
-                caption=listing.origin_village,
-            )
+            image = _photo(demo, caption=listing.origin_village, cache=photo_cache)
             photo = listing_photo_add(actor=operator, listing=listing, image=image)
             photos.append(photo)
             # Now rather than by the Celery task queued on commit (which then finds them
@@ -315,6 +328,20 @@ def _listing_make(
             for name in [photo.original.name, *_rendition_names(photo)]:
                 default_storage.delete(name)
         raise
+
+
+def _photo(demo: DemoListing, *, caption: str, cache: dict | None) -> bytes:
+    label = demo.photo_label or demo.title
+    if cache is None:
+        return demo_photo_jpeg(
+            label=label, category_slug=demo.category, shape=demo.photo_shape, caption=caption
+        )
+    key = (label, demo.category, demo.photo_shape)
+    if key not in cache:
+        cache[key] = demo_photo_jpeg(
+            label=label, category_slug=demo.category, shape=demo.photo_shape
+        )
+    return cache[key]
 
 
 def _rendition_names(photo: ListingPhoto) -> list[str]:
