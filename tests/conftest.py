@@ -37,6 +37,14 @@ from tests.fixtures.orders import (  # noqa: F401  (fixtures)
 from tests.fixtures.storefront import page_cache_off  # noqa: F401  (autouse fixture)
 
 
+@pytest.fixture(autouse=True, scope="session")
+def messages_compiled(request):
+    """Every test sees compiled catalogues, also on a bare `pytest` in a fresh checkout (no .mo
+    yet): an English page then renders in English whichever test runs first. Cheap when the
+    .mo files are current (two file dates compared)."""
+    request.getfixturevalue("compiled_messages")
+
+
 @pytest.fixture(autouse=True)
 def media_root(settings, tmp_path):
     """Uploaded files go to a temporary folder, never into the working tree."""
