@@ -164,7 +164,7 @@ class ServicePointSettings(BaseSiteSetting):
         null=True,
         blank=True,
         validators=commission_rate_validators,
-        # Empty: the province's share for this county applies (hub.policy_selectors).
+        # Empty: the province's share for this county applies (hub.selectors.policy).
         help_text=_("服务点未单独设置时使用；0.0300 即 3%。留空则使用省里规定的分成。"),
     )
     confirmation_minutes = models.PositiveSmallIntegerField(

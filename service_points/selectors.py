@@ -9,7 +9,7 @@ from wagtail.models import Site
 
 from accounts.services import MOBILE_FULLWIDTH
 from hub.models import County
-from hub.policy_selectors import point_share_bp_for
+from hub.selectors.policy import point_share_bp_for
 from service_points.models import (
     AssistedListing,
     Clerk,

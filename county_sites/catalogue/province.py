@@ -1,5 +1,5 @@
 """This county's part of the province catalogue (hub.ProvinceListing): what the hub portal
-shows of our approved listings, pushed into public through hub.catalogue_services.
+shows of our approved listings, pushed into public through hub.services.catalogue.
 
 Run inside the county's schema, from county_sites.catalogue.tasks: province_index_sync after
 each change (farmers.services.province queues it on commit) and province_index_rebuild
@@ -10,7 +10,7 @@ from django.db import connection
 
 from county_sites.catalogue.photos import rendition_url
 from farmers.models import Listing
-from hub.catalogue_services import (
+from hub.services.catalogue import (
     ProvinceListingRow,
     RebuildResult,
     province_listing_remove,

@@ -409,7 +409,7 @@ class OrderLine(models.Model):
     quantity = models.PositiveIntegerField(_("数量"))
     line_total_fen = models.PositiveIntegerField(_("小计（分）"))
     # The province's rate for this line's category in this county when the order was placed
-    # (hub.policy_selectors): lines of one order may differ by category. Empty on lines
+    # (hub.selectors.policy): lines of one order may differ by category. Empty on lines
     # placed before the policy existed; the ledger then uses the order's rate.
     commission_bp = models.PositiveIntegerField(_("佣金费率（基点）"), null=True, blank=True)
     # Checked by the point's clerk when the delivery comes in (issue 9, receiving): empty until

@@ -96,7 +96,7 @@ PROVINCE_OPERATOR_PREFIX = "province-"
 
 @transaction.atomic
 def user_province_operator_ensure(*, province_username: str, full_name: str = "") -> User:
-    """The county account a province operator's hand-off signs in (hub.handoff), in the
+    """The county account a province operator's hand-off signs in (hub.services.handoff), in the
     current county schema: `province-<public username>`, a county operator, active.
 
     It never has a usable password: the only way in is a fresh hand-off, so any password set

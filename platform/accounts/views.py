@@ -1,7 +1,8 @@
 """Phone login for sellers and residents, on a county host. Works without JavaScript:
 step 1 posts the mobile number, step 2 the code; the number waits in the session between.
 
-Also the county end of a province operator's hand-off (hub.handoff): /admin/handoff/<token>/."""
+Also the county end of a province operator's hand-off (hub.services.handoff):
+/admin/handoff/<token>/."""
 
 from urllib.parse import urlencode
 
@@ -25,7 +26,7 @@ from accounts.services import (
 from accounts.sessions import SESSION_VERIFIED_MOBILE
 from core.client_ip import client_ip
 from core.errors import ApplicationError
-from hub.handoff import HandOffRefusedError, county_handoff_redeem
+from hub.services.handoff import HandOffRefusedError, county_handoff_redeem
 
 SESSION_MOBILE = "accounts_sms_login_mobile"
 # Sessions remember which backend authenticated the user; ModelBackend reloads any active user.

@@ -9,7 +9,8 @@ from accounts.views import handoff_view
 from county_sites.api.api import api
 
 urlpatterns = [
-    # A province operator's hand-off from the hub (hub.handoff), before Wagtail's admin URLs.
+    # A province operator's hand-off from the hub (hub.services.handoff), before Wagtail's
+    # admin URLs.
     path("admin/handoff/<str:token>/", handoff_view, name="county_handoff"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),

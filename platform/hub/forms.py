@@ -1,5 +1,5 @@
 """The province admin's form for a new county; the checks themselves live in
-hub.services_creation.county_creation_request."""
+hub.services.creation.county_creation_request."""
 
 import re
 
@@ -12,7 +12,7 @@ from hub.validation import county_contact_check
 
 
 class CountyCreationForm(forms.Form):
-    """The province operator's request for a new county; hub.services_creation checks it."""
+    """The province operator's request for a new county; hub.services.creation checks it."""
 
     code = forms.CharField(label=_("行政区划代码"), max_length=6, help_text=_("例如 330523"))
     name = forms.CharField(label=_("名称"), max_length=64, help_text=_("例如 安吉县"))
@@ -25,7 +25,7 @@ class CountyCreationForm(forms.Form):
 
 
 class CountyChangeForm(forms.ModelForm):
-    """The county's details in the province admin; saved by hub.services_counties.county_update
+    """The county's details in the province admin; saved by hub.services.counties.county_update
     (hub.admin.CountyAdmin.save_model), whose checks run here first to show on the field."""
 
     class Meta:

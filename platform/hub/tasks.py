@@ -7,7 +7,7 @@ from core.county_apps import county_figures
 from core.county_tasks import counties_fan_out, schema_check
 from hub.models import County
 from hub.services import county_stats_store
-from hub.services_creation import county_creation_run
+from hub.services.creation import county_creation_run
 
 
 @shared_task(acks_late=True)

@@ -3,9 +3,9 @@
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from hub.catalogue_selectors import county_hosts, province_listing_search, province_specialities
 from hub.models import Category
 from hub.selectors import county_list_active, county_primary_domain
+from hub.selectors.catalogue import county_hosts, province_listing_search, province_specialities
 
 
 def _int_param(request, name: str) -> int | None:

@@ -10,8 +10,8 @@ from django_tenants.utils import schema_context, tenant_context
 
 from core.errors import ApplicationError
 from hub.models import Category, CommissionRule
-from hub.policy_selectors import commission_bp_for, commission_bp_table, point_share_bp_for
-from hub.policy_services import MSG_NO_BACKDATING, MSG_PROVINCE_ONLY, commission_rule_set
+from hub.selectors.policy import commission_bp_for, commission_bp_table, point_share_bp_for
+from hub.services.policy import MSG_NO_BACKDATING, MSG_PROVINCE_ONLY, commission_rule_set
 from tests.fixtures.counties import OPERATOR_PASSWORD
 
 PLATFORM = CommissionRule.Kind.PLATFORM

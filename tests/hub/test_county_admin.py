@@ -7,7 +7,7 @@ from django_tenants.utils import tenant_context
 
 from accounts.models import User
 from hub.models import County, CountyCreation, CountyStats
-from hub.services_creation import county_creation_run
+from hub.services.creation import county_creation_run
 from tests.fixtures.counties import OPERATOR_PASSWORD
 
 FORM = {
@@ -35,7 +35,7 @@ def staff_client(hub_client, staff):
 def no_queue(monkeypatch):
     sent = []
     monkeypatch.setattr(
-        "hub.services_creation.task_queue",
+        "hub.services.creation.task_queue",
         lambda name, *, args, schema_name: sent.append(args[0]),
     )
     return sent

@@ -10,7 +10,7 @@ from core.errors import ApplicationError
 from county_sites.storefront.models import CountyHomePage
 from hub import services as hub_services
 from hub.models import County, CountyCreation, CountyDomain
-from hub.services_creation import (
+from hub.services.creation import (
     county_creation_password_take,
     county_creation_request,
     county_creation_run,
@@ -48,7 +48,7 @@ def test_request_writes_a_queued_job_and_queues_the_task_on_commit(
 ):
     sent = []
     monkeypatch.setattr(
-        "hub.services_creation.task_queue",
+        "hub.services.creation.task_queue",
         lambda name, *, args, schema_name: sent.append((name, args, schema_name)),
     )
 

@@ -1,5 +1,5 @@
 """Editing a county's names, contact and domains, and giving or taking its operator role,
-from the province admin and through hub.services_counties."""
+from the province admin and through hub.services.counties."""
 
 import pytest
 from django.contrib.auth.models import Group
@@ -10,7 +10,7 @@ from core.errors import ApplicationError
 from core.roles import COUNTY_OPERATORS_GROUP
 from hub.models import County, CountyDomain
 from hub.selectors import county_operators
-from hub.services_counties import county_operator_assign, county_operator_remove, county_update
+from hub.services.counties import county_operator_assign, county_operator_remove, county_update
 
 
 @pytest.fixture

@@ -1,5 +1,6 @@
-"""Hand-off into a county (hub.handoff): a province operator's signed, single-use, one-minute
-link into a county's Wagtail admin, logged in the hub; and county users kept out of the hub."""
+"""Hand-off into a county (hub.services.handoff): a province operator's signed, single-use,
+one-minute link into a county's Wagtail admin, logged in the hub; and county users kept out of
+the hub."""
 
 from datetime import timedelta
 from urllib.parse import urlsplit
@@ -13,7 +14,9 @@ from django_tenants.utils import schema_context, tenant_context
 from accounts.models import User
 from core.errors import ApplicationError
 from core.roles import COUNTY_OPERATORS_GROUP
-from hub.handoff import (
+from hub.models import CountyHandOff
+from hub.services import county_suspend
+from hub.services.handoff import (
     HANDOFF_SALT,
     MSG_COUNTY_SUSPENDED,
     MSG_NOT_PROVINCE_OPERATOR,
@@ -25,8 +28,6 @@ from hub.handoff import (
     county_handoff_redeem,
     county_handoff_start,
 )
-from hub.models import CountyHandOff
-from hub.services import county_suspend
 from tests.fixtures.counties import OPERATOR_PASSWORD, SchemaKeepingClient, host_of
 
 PROVINCE_PASSWORD = "province-test-pass-1"

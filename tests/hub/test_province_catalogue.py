@@ -16,14 +16,14 @@ from farmers.services import (
     listing_stock_set,
     listing_update,
 )
-from hub.catalogue_selectors import county_hosts, province_listing_search
-from hub.catalogue_services import (
+from hub.models import Category, ProvinceListing, ProvinceSpeciality
+from hub.selectors.catalogue import county_hosts, province_listing_search
+from hub.services import county_suspend
+from hub.services.catalogue import (
     ProvinceListingRow,
     province_listing_upsert,
     search_text_for,
 )
-from hub.models import Category, ProvinceListing, ProvinceSpeciality
-from hub.services import county_suspend
 from hub.taxonomy import Certification
 from tests.factories.farmers import ListingCertificationFactory, ListingFactory, SellerFactory
 from tests.fixtures.orders import place

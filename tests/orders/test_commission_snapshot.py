@@ -14,7 +14,7 @@ from county_sites.ledger.models import LedgerEntry
 from county_sites.ledger.selectors import ledger_daily_totals
 from county_sites.ledger.services import ledger_record_receipt
 from hub.models import Category, CommissionRule
-from hub.policy_services import commission_rule_set
+from hub.services.policy import commission_rule_set
 from service_points.models import ServicePointSettings
 from service_points.selectors import point_commission_rate
 from tests.factories.farmers import ListingFactory

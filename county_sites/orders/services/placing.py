@@ -29,7 +29,7 @@ from county_sites.orders.services.cart import (
 from farmers.models import Listing
 from farmers.services.province import listing_province_sync_queue
 from hub.models import County
-from hub.policy_selectors import commission_bp_table
+from hub.selectors.policy import commission_bp_table
 from service_points.models import ServicePoint
 
 MSG_OUT_OF_STOCK = _("“%(title)s”库存不足，仅剩 %(stock)s。")

@@ -2,7 +2,7 @@
 suspend and reactivate with a confirmation, give and take a county's operator role.
 
 Custom admin views on CountyAdmin, kept thin: the forms check the shape, hub.services and
-hub.services_creation do the work. The province console may move to another framework later
+hub.services.creation do the work. The province console may move to another framework later
 (issue 10, point 1); only these views and their templates would move, not the services.
 """
 
@@ -21,8 +21,8 @@ from hub.forms import CountyCreationForm, CountyOperatorForm
 from hub.models import County, CountyCreation
 from hub.selectors import county_operators, county_primary_domain
 from hub.services import county_reactivate, county_suspend
-from hub.services_counties import county_operator_assign, county_operator_remove
-from hub.services_creation import county_creation_password_take, county_creation_request
+from hub.services.counties import county_operator_assign, county_operator_remove
+from hub.services.creation import county_creation_password_take, county_creation_request
 
 
 def _county_urls(request, county: County) -> dict:

@@ -1,7 +1,7 @@
-"""The province admin's side of the hand-off into a county (hub.handoff): the "进入县后台"
+"""The province admin's side of the hand-off into a county (hub.services.handoff): the "进入县后台"
 button on the county list and change page, and the read-only log of every hand-off.
 
-Kept apart from hub/admin.py so CountyAdmin only mixes it in.
+A module of the province admin package; CountyAdmin (hub.admin) mixes it in.
 """
 
 from django.contrib import admin, messages
@@ -15,8 +15,8 @@ from django.views.decorators.http import require_POST
 
 from core.client_ip import client_ip
 from core.errors import ApplicationError
-from hub.handoff import county_handoff_start, is_province_operator
 from hub.models import County, CountyHandOff
+from hub.services.handoff import county_handoff_start, is_province_operator
 
 HANDOFF_URL_NAME = "hub_county_handoff"
 

@@ -41,7 +41,7 @@ class ProvinceListingRow:
 
 def search_text_for(title: str) -> str:
     """Characters, full pinyin and initials in one lowercased string: a query in any of the
-    three is a plain `contains` (hub.catalogue_selectors.province_listing_search)."""
+    three is a plain `contains` (hub.selectors.catalogue.province_listing_search)."""
     text = " ".join((title or "").lower().split())
     return f"{text} {pinyin_full(title)} {pinyin_initials(title)}"[:SEARCH_TEXT_LENGTH]
 

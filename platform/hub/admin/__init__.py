@@ -8,13 +8,13 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from core.money import yuan_sign
-from hub.admin_counties import CountyOperationsMixin
-from hub.admin_handoff import CountyHandOffAdminMixin
+from hub.admin.counties import CountyOperationsMixin
+from hub.admin.handoff import CountyHandOffAdminMixin
+from hub.admin.policy import CommissionRuleAdmin
 from hub.forms import CountyChangeForm, CountyDomainFormSet
 from hub.models import Category, CommissionRule, County, CountyCreation, CountyDomain, CountyStats
-from hub.policy_admin import CommissionRuleAdmin
 from hub.services import county_reactivate, county_suspend
-from hub.services_counties import county_update
+from hub.services.counties import county_update
 
 
 class CountyDomainInline(admin.TabularInline):
@@ -25,8 +25,8 @@ class CountyDomainInline(admin.TabularInline):
 
 @admin.register(County)
 class CountyAdmin(CountyHandOffAdminMixin, CountyOperationsMixin, admin.ModelAdmin):
-    """New counties are made by the job form (admin_counties.CountyOperationsMixin.create_view);
-    a province operator enters a county's own admin by the hand-off (admin_handoff)."""
+    """New counties are made by the job form (hub.admin.counties.CountyOperationsMixin.create_view);
+    a province operator enters a county's own admin by the hand-off (hub.admin.handoff)."""
 
     list_display = (
         "code", "name", "slug", "status", "stats_users", "stats_orders", "stats_sales",
@@ -160,4 +160,4 @@ class CountyCreationAdmin(admin.ModelAdmin):
 # The commission policy (issue 10, point 3) has its own module; registered here with the rest.
 admin.site.register(CommissionRule, CommissionRuleAdmin)
 # The province catalogue's screens live in their own module; importing it registers them.
-import hub.catalogue_admin  # noqa: E402, F401
+import hub.admin.catalogue  # noqa: E402, F401

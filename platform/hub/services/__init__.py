@@ -1,4 +1,12 @@
-"""Writes for the province: creating, suspending and reactivating counties."""
+"""Writes for the province, one module per role:
+
+- here: creating (the clone itself), suspending and reactivating counties;
+- creation: a county creation job run by a Celery task, with its undo;
+- counties: editing a county, assigning and removing its operators;
+- handoff: the signed single-use link into a county's admin;
+- policy: the commission policy;
+- catalogue: the province catalogue index.
+"""
 
 import secrets
 from collections.abc import Callable

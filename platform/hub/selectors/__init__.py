@@ -1,4 +1,5 @@
-"""Reads for the province."""
+"""Reads for the province; the commission policy in `policy`, the province catalogue in
+`catalogue`."""
 
 from django.contrib.auth import get_user_model
 from django.db.models import QuerySet

@@ -1,6 +1,6 @@
 """The commission policy in the province admin (hub host /admin/ > 佣金政策): a list of every
 change, the latest first, and a form to add one, rates entered and shown as percentages.
-Rows are history: never edited nor deleted (hub.policy_services)."""
+Rows are history: never edited nor deleted (hub.services.policy)."""
 
 from decimal import Decimal
 
@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hub.models import CommissionRule, County
-from hub.policy_services import (
+from hub.services.policy import (
     MSG_NO_BACKDATING,
     commission_policy_can_change,
     commission_rule_set,
