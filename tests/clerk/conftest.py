@@ -1,9 +1,9 @@
 """Fixtures of the clerk tests: two points of county A with a clerk each, a villager of point P
 (tests/fixtures/assisted.py), and a client signed in as P's clerk."""
 
-from tests.clerk.villager_helpers import clerk_client  # noqa: F401  (fixture)
 from tests.fixtures.assisted import (  # noqa: F401  (fixtures)
     clerk,
+    clerk_client,
     clerk_q,
     fresh_tries,
     point_q,

@@ -25,12 +25,6 @@ pytestmark = pytest.mark.usefixtures("fresh_tries")
 BASKET = "/clerk/order/"
 
 
-@pytest.fixture
-def clerk_client(county_client, clerk):
-    county_client.force_login(clerk.user)
-    return county_client
-
-
 def _add(client, villager, listing, quantity, q=""):
     return client.post(
         "/clerk/order/basket/",

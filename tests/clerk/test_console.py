@@ -30,22 +30,6 @@ def point_q(in_county):
     return ServicePointFactory(name="梅溪服务点", village="梅溪村", opening_hours="每天 7:00-19:00")
 
 
-@pytest.fixture
-def clerk(operator, point):
-    return clerk_add(actor=operator, mobile="13700137555", name="王芳", point=point)
-
-
-@pytest.fixture
-def clerk_q(operator, point_q):
-    return clerk_add(actor=operator, mobile="13700137666", name="李强", point=point_q)
-
-
-@pytest.fixture
-def clerk_client(county_client, clerk):
-    county_client.force_login(clerk.user)
-    return county_client
-
-
 def _day_of_work(*, operator, buyer, listing, point, entered_by, count=1):
     """`count` orders of each kind for pickup at `point`: on their way, waiting on the shelf
     and entered by a clerk waiting for the buyer. Returns their numbers by kind."""

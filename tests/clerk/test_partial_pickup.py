@@ -34,8 +34,6 @@ from county_sites.orders.services import (
     refund_request_create,
 )
 from farmers.models import Listing
-from service_points.services import clerk_add
-from tests.factories.service_points import ServicePointFactory
 from tests.fixtures.orders import place
 
 HANDOVER = "/clerk/handover/"
@@ -47,27 +45,6 @@ def fresh_tries():
     cache.clear()
     yield
     cache.clear()
-
-
-@pytest.fixture
-def point_q(in_county):
-    return ServicePointFactory(name="梅溪服务点", village="梅溪村")
-
-
-@pytest.fixture
-def clerk(operator, point):
-    return clerk_add(actor=operator, mobile="13700137555", name="王芳", point=point)
-
-
-@pytest.fixture
-def clerk_q(operator, point_q):
-    return clerk_add(actor=operator, mobile="13700137666", name="李强", point=point_q)
-
-
-@pytest.fixture
-def clerk_client(county_client, clerk):
-    county_client.force_login(clerk.user)
-    return county_client
 
 
 def _at_point(operator, order):

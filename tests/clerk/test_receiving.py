@@ -46,27 +46,6 @@ RECEIVE = "/clerk/receive/"
 
 
 @pytest.fixture
-def point_q(in_county):
-    return ServicePointFactory(name="梅溪服务点", village="梅溪村")
-
-
-@pytest.fixture
-def clerk(operator, point):
-    return clerk_add(actor=operator, mobile="13700137555", name="王芳", point=point)
-
-
-@pytest.fixture
-def clerk_q(operator, point_q):
-    return clerk_add(actor=operator, mobile="13700137666", name="李强", point=point_q)
-
-
-@pytest.fixture
-def clerk_client(county_client, clerk):
-    county_client.force_login(clerk.user)
-    return county_client
-
-
-@pytest.fixture
 def shelf(operator, point):
     return [
         shelf_position_create(actor=operator, point=point, label=label) for label in ("A-1", "A-2")

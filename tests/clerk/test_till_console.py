@@ -31,27 +31,6 @@ def point(in_county):
 
 
 @pytest.fixture
-def point_q(in_county):
-    return ServicePointFactory(name="梅溪服务点", village="梅溪村")
-
-
-@pytest.fixture
-def clerk(operator, point):
-    return clerk_add(actor=operator, mobile="13700137555", name="王芳", point=point)
-
-
-@pytest.fixture
-def clerk_q(operator, point_q):
-    return clerk_add(actor=operator, mobile="13700137666", name="李强", point=point_q)
-
-
-@pytest.fixture
-def clerk_client(county_client, clerk):
-    county_client.force_login(clerk.user)
-    return county_client
-
-
-@pytest.fixture
 def cash_parcel(operator, clerk, buyer, tea, shoots, point):
     """¥141.00 in cash, handed over at P."""
     return handed_over(operator=operator, clerk=clerk, buyer=buyer,

@@ -1,44 +1,22 @@
-"""Shared by the registration and assisted-listing tests: two points of county A with a clerk
-each, the SMS code a villager reads out, and pictures of a signed form or of produce."""
+"""Shared by the registration and assisted-listing tests: the SMS code a villager reads out,
+registering one each way, and pictures of a signed form or of produce. The points and their
+clerks are fixtures (tests/clerk/conftest.py)."""
 
 import io
 import re
 
-import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from accounts.models import Consent, SmsOutbox, User
 from accounts.services import mobile_normalize
 from service_points.models import PointVillager
-from service_points.services import clerk_add, villager_register, villager_register_start
-from tests.factories.service_points import ServicePointFactory
+from service_points.services import villager_register, villager_register_start
 
 VILLAGERS = "/clerk/villagers/"
 REGISTER = "/clerk/villagers/register/"
 CONFIRM = "/clerk/villagers/register/confirm/"
 CODE = re.compile(r"验证码 ([0-9]{6})")
-
-
-@pytest.fixture
-def point_q(in_county):
-    return ServicePointFactory(name="梅溪服务点", village="梅溪村")
-
-
-@pytest.fixture
-def clerk(operator, point):
-    return clerk_add(actor=operator, mobile="13700137555", name="王芳", point=point)
-
-
-@pytest.fixture
-def clerk_q(operator, point_q):
-    return clerk_add(actor=operator, mobile="13700137666", name="李强", point=point_q)
-
-
-@pytest.fixture
-def clerk_client(county_client, clerk):
-    county_client.force_login(clerk.user)
-    return county_client
 
 
 def last_code(mobile: str) -> str:

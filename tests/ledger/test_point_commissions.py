@@ -29,7 +29,6 @@ from county_sites.ledger.statements import point_commission_csv, statement_month
 from county_sites.ledger.tasks import ledger_point_commissions_release_due
 from county_sites.orders.services import order_collect
 from service_points.models import ServicePointSettings
-from service_points.services import clerk_add
 from tests.factories.service_points import ServicePointFactory
 from tests.fixtures.orders import place
 from tests.ledger.till_helpers import handed_over, refunded
@@ -42,21 +41,6 @@ S = CommissionState
 def point(in_county):
     """Point P, at its own rate of 3.5 %."""
     return ServicePointFactory(name="递铺服务点", commission_rate=Decimal("0.0350"))
-
-
-@pytest.fixture
-def point_q(in_county):
-    return ServicePointFactory(name="梅溪服务点", village="梅溪村")
-
-
-@pytest.fixture
-def clerk(operator, point):
-    return clerk_add(actor=operator, mobile="13700137555", name="王芳", point=point)
-
-
-@pytest.fixture
-def clerk_q(operator, point_q):
-    return clerk_add(actor=operator, mobile="13700137666", name="李强", point=point_q)
 
 
 def _commissions(order):

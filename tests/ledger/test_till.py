@@ -34,27 +34,10 @@ from county_sites.ledger.till import (
     till_close,
     till_handover_record,
 )
-from service_points.services import clerk_add
-from tests.factories.service_points import ServicePointFactory
 from tests.fixtures.orders import place
 from tests.ledger.till_helpers import handed_over, ledger_snapshot, refunded
 
 DAY = dt.timedelta(days=1)
-
-
-@pytest.fixture
-def point_q(in_county):
-    return ServicePointFactory(name="梅溪服务点", village="梅溪村")
-
-
-@pytest.fixture
-def clerk(operator, point):
-    return clerk_add(actor=operator, mobile="13700137555", name="王芳", point=point)
-
-
-@pytest.fixture
-def clerk_q(operator, point_q):
-    return clerk_add(actor=operator, mobile="13700137666", name="李强", point=point_q)
 
 
 @pytest.fixture

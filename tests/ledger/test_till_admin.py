@@ -11,7 +11,6 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from county_sites.ledger.till import till_close
-from service_points.services import clerk_add
 from tests.factories.service_points import ServicePointFactory
 from tests.fixtures.counties import OPERATOR_PASSWORD
 from tests.ledger.till_helpers import handed_over
@@ -22,21 +21,6 @@ CLOSES, COMMISSIONS = "/admin/ledger/till-closes/", "/admin/ledger/point-commiss
 @pytest.fixture
 def point(in_county):
     return ServicePointFactory(name="递铺服务点", commission_rate=Decimal("0.0350"))
-
-
-@pytest.fixture
-def point_q(in_county):
-    return ServicePointFactory(name="梅溪服务点", village="梅溪村")
-
-
-@pytest.fixture
-def clerk(operator, point):
-    return clerk_add(actor=operator, mobile="13700137555", name="王芳", point=point)
-
-
-@pytest.fixture
-def clerk_q(operator, point_q):
-    return clerk_add(actor=operator, mobile="13700137666", name="李强", point=point_q)
 
 
 @pytest.fixture

@@ -30,7 +30,6 @@ from county_sites.orders.services import (
     refund_request_create,
 )
 from service_points.services import clerk_add
-from tests.factories.service_points import ServicePointFactory
 from tests.fixtures.orders import place
 from tests.orders.delivery_helpers import (
     DAY,
@@ -41,11 +40,6 @@ from tests.orders.delivery_helpers import (
 )
 
 pytestmark = pytest.mark.usefixtures("bank_in_process")
-
-
-@pytest.fixture
-def point_q(in_county):
-    return ServicePointFactory(name="梅溪服务点", village="梅溪村")
 
 
 def _snapshot():
