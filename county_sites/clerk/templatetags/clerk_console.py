@@ -4,14 +4,15 @@ from django import template
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from county_sites.orders.selectors import mobile_masked
+
 register = template.Library()
 
 
 @register.filter
 def masked(mobile: str) -> str:
     """137****7555: enough for the villager to recognise their number on a shared tablet."""
-    mobile = mobile or ""
-    return f"{mobile[:3]}****{mobile[7:]}" if len(mobile) == 11 else mobile
+    return mobile_masked(mobile or "")
 
 
 @register.simple_tag
