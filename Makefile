@@ -77,3 +77,4 @@ bench: setup
 	$(PY) -m bench.photos
 	$(PY) -m bench.storefront
 	$(PY) -m bench.clerk
+	$(PY) -m bench.rollup

@@ -32,7 +32,6 @@ with `get_token(request)`, which also makes Django set the visitor's CSRF cookie
 import hashlib
 import re
 import time
-from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
@@ -40,8 +39,9 @@ from django.db import connection
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.utils import translation
-from django_tenants.utils import get_public_schema_name, schema_context
+from django_tenants.utils import schema_context
 
+from core.page_cache import page_cache_mark, page_cacheable
 from county_sites.orders.selectors import SESSION_CART
 
 CACHE_HEADER = "X-Page-Cache"
@@ -65,21 +65,9 @@ def page_cache_enabled() -> bool:
 # ------------------------------------------------------------------------------------------
 # Opting in
 # ------------------------------------------------------------------------------------------
-def page_cache_mark(response):
-    response.page_cacheable = True
-    return response
-
-
-def page_cacheable(view):
-    """Decorator: this view's responses may be cached for anonymous visitors."""
-
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        return page_cache_mark(view(request, *args, **kwargs))
-
-    # Read by the middleware's process_view: only such views are looked up in the cache.
-    wrapped.page_cacheable = True
-    return wrapped
+# page_cache_mark and page_cacheable live in core (the hub portal opts in too); here for the
+# storefront's imports.
+__all__ = ["PageCacheMiddleware", "PageCacheableMixin", "page_cache_mark", "page_cacheable"]
 
 
 def _view_may_be_cached(view_func) -> bool:
@@ -143,8 +131,8 @@ def _generation(schema_name: str, now: float, memory_seconds: float) -> int:
 def _request_cacheable(request) -> bool:
     if request.method not in ("GET", "HEAD") or not page_cache_enabled():
         return False
-    tenant = getattr(request, "tenant", None)
-    if tenant is None or tenant.schema_name == get_public_schema_name():
+    # The hub host (public schema) too: its portal opts in (hub.views).
+    if getattr(request, "tenant", None) is None:
         return False
     if request.COOKIES.get("messages"):
         return False
@@ -220,7 +208,10 @@ class PageCacheMiddleware:
         if store is not None and _response_cacheable(request, response):
             where, key, now, memory_seconds = store
             entry = _entry_from(response)
-            cache.set(key, entry, _setting("FENGSHOU_PAGE_CACHE_SECONDS", 300))
+            seconds = getattr(response, "page_cache_seconds", None)
+            if seconds is None:
+                seconds = _setting("FENGSHOU_PAGE_CACHE_SECONDS", 300)
+            cache.set(key, entry, seconds)
             self._remember(where, entry, now, memory_seconds)
             response[CACHE_HEADER] = "miss"
         return response

@@ -56,7 +56,8 @@ BOTH_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "django.contrib.sessions",
-    "django.contrib.admin",
+    # django.contrib.admin with the province admin site (docs/adr/0017).
+    "hub.apps.ProvinceAdminConfig",
     "django.contrib.messages",
     "accounts",
 ]
@@ -190,6 +191,10 @@ CACHES = {
 # worker's memory (DESIGN.md section 8: 0.54 of a bare view from Redis, above 1.0 with memory).
 FENGSHOU_PAGE_CACHE_ENABLED = env_bool("FENGSHOU_PAGE_CACHE_ENABLED", True)
 FENGSHOU_PAGE_CACHE_SECONDS = int(os.environ.get("FENGSHOU_PAGE_CACHE_SECONDS", "300"))
+# The province portal's pages for anonymous visitors expire rather than being purged: the
+# province catalogue changes with every county's listings, and a delisted listing must leave
+# the portal within a minute (issue 10).
+FENGSHOU_PORTAL_CACHE_SECONDS = int(os.environ.get("FENGSHOU_PORTAL_CACHE_SECONDS", "30"))
 FENGSHOU_PAGE_CACHE_MEMORY_SECONDS = float(
     os.environ.get("FENGSHOU_PAGE_CACHE_MEMORY_SECONDS", "3")
 )
@@ -210,6 +215,12 @@ CELERY_BEAT_SCHEDULE = {
     "counties-refresh-stats": {
         "task": "hub.tasks.counties_refresh_stats",
         "schedule": 15 * 60,
+    },
+    # County creation jobs whose worker died are failed and their half-made county removed
+    # (hub.services.creation.STALE_MINUTES).
+    "county-creations-fail-stale": {
+        "task": "hub.tasks.county_creations_fail_stale_task",
+        "schedule": 5 * 60,
     },
     # Unpaid online orders are cancelled (stock released) FENGSHOU_ORDER_PAYMENT_MINUTES after
     # placement; each run fans out to every county from public.
