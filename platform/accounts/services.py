@@ -130,6 +130,27 @@ def user_create_province_staff(*, username: str, password: str) -> User:
 
 
 @transaction.atomic
+def user_province_staff_ensure(*, username: str, password: str) -> tuple[User, bool]:
+    """The province superuser `username`, created with `password` if there is none; an
+    existing account keeps its password (seed_demo on a live province must not reset it to
+    the demo one). Returns (user, created)."""
+    user = User.objects.filter(username=username).first()
+    if user is not None:
+        return user, False
+    return user_create_province_staff(username=username, password=password), True
+
+
+@transaction.atomic
+def user_county_operator_ensure(*, username: str, password: str) -> tuple[User, bool]:
+    """A county operator `username` in the current county, created with `password` if there is
+    none; an existing account keeps its password. Returns (user, created)."""
+    user = User.objects.filter(username=username).first()
+    if user is not None:
+        return user, False
+    return user_create_county_operator(username=username, password=password), True
+
+
+@transaction.atomic
 def user_create_resident(*, mobile: str) -> User:
     """A resident who signed in by SMS for the first time: no email, no usable password."""
     username, suffix = mobile, 1

@@ -280,6 +280,9 @@ FENGSHOU_BANK_TRANSPORT = os.environ.get("FENGSHOU_BANK_TRANSPORT", "http")
 FENGSHOU_BANK_BASE_URL = os.environ.get(
     "FENGSHOU_BANK_BASE_URL", f"http://{FENGSHOU_BASE_DOMAIN}:8000"
 )
+# The sandbox bank's pay page and API on the hub host (/sandbox-bank/): on for development and
+# tests, refused in production (settings/production.py), where anyone could "pay" with it.
+FENGSHOU_SANDBOX_BANK = env_bool("FENGSHOU_SANDBOX_BANK", True)
 # The sandbox bank's HTTP calls (notify to a county, API calls from a county) give up after this.
 SANDBOX_BANK_HTTP_TIMEOUT_SECONDS = 10
 
