@@ -64,7 +64,8 @@ def cart_add(request):
     listing_id = request.POST.get("listing", "")
     quantity = request.POST.get("quantity", "1")
     try:
-        if not listing_id.isdigit():
+        # ASCII digits of a bigint at most: anything else names no listing.
+        if not (listing_id.isascii() and listing_id.isdigit() and len(listing_id) <= 18):
             raise Http404
         if request.user.is_authenticated:
             cart_line_set(user=request.user, listing_id=int(listing_id), quantity=quantity)
