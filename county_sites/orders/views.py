@@ -31,6 +31,7 @@ from county_sites.orders.services import (
     order_place,
     refund_request_create,
 )
+from county_sites.payments.services import payment_callback_urls
 from service_points.selectors import service_point_list_open
 
 # Residents sign in by SMS at /account/login/ (accounts), then come back here.
@@ -139,10 +140,7 @@ def checkout(request):
         try:
             url = order_pay_start(
                 order=order,
-                notify_url=request.build_absolute_uri(reverse("payments:notify_bank_gateway")),
-                return_url=request.build_absolute_uri(
-                    reverse("payments:return", args=[order.number])
-                ),
+                **payment_callback_urls(number=order.number),
             )
         except ApplicationError:
             url = None  # the order page offers "pay" again

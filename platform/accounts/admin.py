@@ -1,7 +1,11 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
+from accounts.forms import ProvinceStaffLoginForm
 from accounts.models import User
+
+# The province admin's password login locks after repeated failures (accounts.lockout).
+admin.site.login_form = ProvinceStaffLoginForm
 
 
 @admin.register(User)

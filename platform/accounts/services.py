@@ -61,7 +61,7 @@ SMS_CODE_DIGITS = 6
 MOBILE_PATTERN = re.compile(r"1[3-9][0-9]{9}")
 # What people type around the number: spaces, dashes, dots and a +86 / 0086 country prefix.
 MOBILE_NOISE = re.compile(r"[\s\-.()]")
-MOBILE_COUNTRY_PREFIX = re.compile(r"^(?:\+?86|0086)(?=1\d{10}$)")
+MOBILE_COUNTRY_PREFIX = re.compile(r"^(?:\+?86|0086)(?=1[0-9]{10}$)")
 # Chinese input methods often type full-width forms (１３７, ＋８６, the ideographic space):
 # the same number, folded to ASCII before the check. Nothing else is folded: other scripts'
 # digits (Arabic-Indic ١٣٧ ...) and look-alikes (①, ¹) stay refused.

@@ -17,7 +17,7 @@ from core.money import yuan
 from hub.taxonomy import Certification, Unit
 
 county_code_validator = RegexValidator(
-    r"^\d{6}\Z", _("县级行政区划代码必须是6位数字（GB/T 2260），例如 330523。")
+    r"^[0-9]{6}\Z", _("县级行政区划代码必须是6位数字（GB/T 2260），例如 330523。")
 )
 
 

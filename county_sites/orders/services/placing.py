@@ -10,6 +10,7 @@ Idempotency: (buyer, idempotency_key) is unique; a retry or double tap gets the 
 
 import secrets
 from collections.abc import Iterable
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
@@ -46,12 +47,17 @@ MSG_BUSY = _("系统繁忙，请稍后重试。")
 MSG_ADDRESS_TOO_LONG = _("收货地址最多 %(max)s 个字。")
 MSG_ADDRESS_INVALID = _("收货地址中含有无效的字符。")
 MSG_TOTAL_TOO_LARGE = _("订单金额过大，请分成几笔下单。")
+MSG_CONTACT_TOO_MANY = _("这个联系电话今天已收到太多订单短信，请填写您本人的手机号。")
 SMS_ORDER_PLACED_PICKUP = _(
     "【丰收】订单 %(number)s 已提交，金额 %(total)s 元，到 %(point)s 取货，取货码 %(code)s。"
 )
 SMS_ORDER_PLACED_DELIVERY = _("【丰收】订单 %(number)s 已提交，金额 %(total)s 元，我们会尽快送货。")
 
 PICKUP_CODE_DIGITS = 6
+# Placing texts the contact number (with the pickup code). The buyer's own number is proved by
+# their SMS login; any other number may receive this many order texts a day in this county,
+# from all buyers together, so nobody can use checkout to text a stranger again and again.
+CONTACT_TEXTS_PER_DAY = 3
 # Retries when a random order number or pickup code collides (about 1 in 10^6 per open order).
 PLACE_ATTEMPTS = 5
 IDEMPOTENCY_CONSTRAINT = "orders_order_idempotency_unique"
@@ -146,6 +152,29 @@ def _contact_mobile_check(contact_mobile: str) -> str:
         raise ApplicationError(MOBILE_INVALID, field="contact_mobile") from None
 
 
+def _contact_allowance_check(*, buyer, contact_mobile: str) -> None:
+    """Refuse a contact number that is not the buyer's own once it has had
+    CONTACT_TEXTS_PER_DAY order texts in this county's last 24 hours."""
+    if not contact_mobile or contact_mobile == buyer.mobile:
+        return
+    with connection.cursor() as cursor:
+        # Two checkouts naming the same number wait for each other until commit.
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(hashtext('orders.contact_mobile'), hashtext(%s))",
+            [f"{connection.schema_name}:{contact_mobile}"],
+        )
+    since = timezone.now() - timedelta(hours=24)
+    texted = (
+        Order.objects.filter(
+            contact_mobile=contact_mobile, placed_at__gte=since, entered_by__isnull=True
+        )
+        .exclude(buyer__mobile=contact_mobile)
+        .count()
+    )
+    if texted >= CONTACT_TEXTS_PER_DAY:
+        raise ApplicationError(MSG_CONTACT_TOO_MANY, field="contact_mobile")
+
+
 def _delivery_address_check(delivery_address: str) -> str:
     address = (delivery_address or "").strip()
     limit = Order._meta.get_field("delivery_address").max_length
@@ -200,6 +229,8 @@ def order_place(
     for _attempt in range(PLACE_ATTEMPTS):
         try:
             with transaction.atomic():
+                if entered_by is None:
+                    _contact_allowance_check(buyer=buyer, contact_mobile=contact_mobile)
                 order = _order_create(
                     buyer=buyer,
                     wanted=wanted,

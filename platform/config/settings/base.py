@@ -38,6 +38,11 @@ DEBUG = env_bool("DEBUG", False)
 FENGSHOU_BASE_DOMAIN = os.environ.get("FENGSHOU_BASE_DOMAIN", "localhost")
 FENGSHOU_HUB_HOSTS = [FENGSHOU_BASE_DOMAIN, f"www.{FENGSHOU_BASE_DOMAIN}"]
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [FENGSHOU_BASE_DOMAIN, f".{FENGSHOU_BASE_DOMAIN}"])
+# How the public reaches the site: URLs given to others (the bank's notify and return) are
+# built from these and the county's primary domain, never from a request's Host header.
+# Development serves http on :8000; production is https on the default port.
+FENGSHOU_PUBLIC_SCHEME = os.environ.get("FENGSHOU_PUBLIC_SCHEME", "http")
+FENGSHOU_PUBLIC_PORT = os.environ.get("FENGSHOU_PUBLIC_PORT", "8000")
 # How long each worker process trusts its memory of host -> county. Changes made in the same
 # process clear it at once; other processes see them within this many seconds.
 FENGSHOU_HOST_CACHE_SECONDS = int(os.environ.get("FENGSHOU_HOST_CACHE_SECONDS", "10"))
@@ -333,6 +338,8 @@ WAGTAILUSERS_PASSWORD_REQUIRED = True
 # Password reset goes by email, which villagers and many operators do not have: the province
 # resets operator passwords instead.
 WAGTAIL_PASSWORD_RESET_ENABLED = False
+# The county admin's password login locks after repeated failures (accounts.lockout).
+WAGTAILADMIN_USER_LOGIN_FORM = "accounts.forms.CountyStaffLoginForm"
 
 LOGGING = {
     "version": 1,
