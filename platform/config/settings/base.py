@@ -190,6 +190,9 @@ CACHES = {
         "LOCATION": REDIS_URL,
         "KEY_FUNCTION": "django_tenants.cache.make_key",
         "KEY_PREFIX": "fengshou",
+        # A Redis that hangs must not hang the pages: the page cache falls back to the
+        # database on any Redis error (county_sites/storefront/page_cache.py), after this long.
+        "OPTIONS": {"socket_connect_timeout": 1.0, "socket_timeout": 1.0},
     }
 }
 
