@@ -6,6 +6,7 @@ from accounts.models import User
 
 # The province admin's password login locks after repeated failures (accounts.lockout).
 admin.site.login_form = ProvinceStaffLoginForm
+admin.site.login_template = "accounts/province_admin_login.html"
 
 
 @admin.register(User)

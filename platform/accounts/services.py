@@ -20,6 +20,7 @@ from django.db import connection, transaction
 from django.utils import timezone, translation
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from PIL import Image, UnidentifiedImageError
 
 from accounts.models import Consent, SmsCode, SmsOutbox, User
@@ -478,3 +479,30 @@ def consent_revoke(*, actor, consent: Consent, now=None) -> Consent:
     locked.revoked_by = actor
     locked.save(update_fields=["revoked_at", "revoked_by"])
     return locked
+
+
+STAFF_ONLY = _("只有用密码登录管理后台的账号可以开启双重验证。")
+
+
+@transaction.atomic
+def staff_totp_enable(*, user: User, name: str = "authenticator"):
+    """Give a staff account a confirmed TOTP device (django-otp): from then on its password
+    login also asks for the authenticator's code (accounts.forms.LockoutMixin). Replaces any
+    device it had, so a lost phone is fixed by enabling again. Returns the device, whose
+    config_url (otpauth://...) the authenticator app scans once."""
+    # Staff are the accounts with a password (county operators are not is_staff: Wagtail's
+    # permission lets them in); residents and hand-off accounts have none.
+    if not user.has_usable_password():
+        raise ApplicationError(STAFF_ONLY)
+    TOTPDevice.objects.filter(user=user).delete()
+    device = TOTPDevice(user=user, name=name[:64], confirmed=True)
+    full_clean_or_refuse(device)
+    device.save()
+    return device
+
+
+@transaction.atomic
+def staff_totp_disable(*, user: User) -> int:
+    """Back to the password alone; returns how many devices were removed."""
+    removed, _by_model = TOTPDevice.objects.filter(user=user).delete()
+    return removed

@@ -64,6 +64,9 @@ BOTH_APPS = [
     "django.contrib.admin",
     "django.contrib.messages",
     "accounts",
+    # Optional TOTP second factor for staff (docs/adr/0018): devices live beside the users.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
 ]
 
 SHARED_APPS = [
@@ -130,6 +133,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): signed in with the second factor (docs/adr/0018).
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # After session, locale, CSRF and auth: it reads all of them
@@ -261,6 +266,8 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 # ------------------------------------------------------------------------------
 # Passwords and auth
 # ------------------------------------------------------------------------------
+# The name authenticator apps show beside the code.
+OTP_TOTP_ISSUER = "丰收 Fengshou"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
