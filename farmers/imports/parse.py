@@ -237,9 +237,9 @@ def _choice(column_key: str, text: str, choices) -> str:
     )
 
 
-PRICE_RE = re.compile(r"^\d+(\.\d+)?$")
-DATE_RE = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:[ T]00:00(?::00)?)?$")
-INTEGER_RE = re.compile(r"^-?\d+(?:\.0+)?$")
+PRICE_RE = re.compile(r"^[0-9]+(\.[0-9]+)?$")
+DATE_RE = re.compile(r"^([0-9]{4})[-/.年]([0-9]{1,2})[-/.月]([0-9]{1,2})日?(?:[ T]00:00(?::00)?)?$")
+INTEGER_RE = re.compile(r"^-?[0-9]+(?:\.0+)?$")
 
 
 def price_fen_parse(text: str) -> int:

@@ -1,4 +1,4 @@
-"""The province console's admin site (docs/adr/0017): the Django admin on the hub host, with the
+"""The province console's admin site (docs/adr/0019): the Django admin on the hub host, with the
 province's title and only the apps whose tables live in the public schema.
 
 Outside the hub.admin package on purpose: importing the site class must not import the screens,

@@ -17,7 +17,7 @@ from django_tenants.postgresql_backend.base import _check_schema_name
 from core.money import yuan
 
 county_code_validator = RegexValidator(
-    r"^\d{6}\Z", _("县级行政区划代码必须是6位数字（GB/T 2260），例如 330523。")
+    r"^[0-9]{6}\Z", _("县级行政区划代码必须是6位数字（GB/T 2260），例如 330523。")
 )
 
 

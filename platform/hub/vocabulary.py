@@ -3,7 +3,7 @@
 
 County fields store a term's code and take their choices from here (`choices=unit_choices`, a
 callable, which Django asks at each use and migrations store by name): a term the province adds
-or renames reaches every county at once, with no migration (docs/adr/0017). Terms are read once
+or renames reaches every county at once, with no migration (docs/adr/0016). Terms are read once
 per process and kept for FRESH_SECONDS (a listing page asks for a label per card); a save in the
 province admin forgets them in that process at once, and the others within FRESH_SECONDS.
 

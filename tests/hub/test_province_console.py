@@ -1,4 +1,4 @@
-"""The province console (issue 10, point 1; docs/adr/0017): the Django admin on the hub host,
+"""The province console (issue 10, point 1; docs/adr/0019): the Django admin on the hub host,
 titled for the province, listing only public-schema apps, its column names in Chinese."""
 
 import pytest
