@@ -23,9 +23,14 @@ from accounts.services import (
     sms_code_send,
 )
 from core.errors import ApplicationError
-from tests.fixtures.assisted import clerk, point_q  # noqa: F401  (fixtures)
+from service_points.services import clerk_add
 
 PURCHASE = Consent.Purpose.BANK_PURCHASE_DATA
+
+
+@pytest.fixture
+def clerk(operator, point):
+    return clerk_add(actor=operator, mobile="13700137555", name="王芳", point=point)
 
 
 def _share(user, **extra):
