@@ -4,7 +4,7 @@ The same signed transport as payments (county_sites.payments.bank.BankClient); t
 messages to the county (a line pushed, an instalment repaid) are checked by
 county_sites.payments.services.bank_notify_check.
 
-The request and response fields are documented in docs/bank-credit.md.
+The request and response fields are documented in docs/bank-integration.md.
 """
 
 from django.db import connection

@@ -96,3 +96,31 @@ def test_a_line_used_up_meanwhile_refuses_the_confirmation_and_draws_nothing(
     order.refresh_from_db()
     assert (order.state, order.buyer_confirmed_at) == ("placed", None)
     assert not CreditDraw.objects.filter(order=order).exists()
+
+
+def test_the_console_offers_the_villagers_line_and_sends_without_drawing(
+    county_client, clerk, villager, tea, bank_in_process
+):
+    import re
+
+    grant(villager)
+    county_client.force_login(clerk.user)
+    county_client.post(
+        "/clerk/order/basket/", {"villager": villager.pk, "listing": tea.pk, "quantity": 1}
+    )
+    page = county_client.get("/clerk/order/", {"villager": villager.pk}).content.decode()
+    assert 'value="credit_line"' in page and "可用 ¥1000.00" in page
+    key = re.search(r'name="idempotency_key" value="([0-9a-f]+)"', page).group(1)
+
+    response = county_client.post(
+        "/clerk/order/send/",
+        {"villager": villager.pk, "idempotency_key": key, "payment_method": "credit_line",
+         "credit_term": "6", "method": "sms"},
+    )  # fmt: skip
+
+    order = Order.objects.get(buyer=villager)
+    assert response.status_code == 303
+    assert (order.payment_method, order.credit_term_months, order.state) == (
+        "credit_line", 6, "placed",
+    )  # fmt: skip
+    assert not CreditDraw.objects.filter(order=order).exists()
