@@ -92,6 +92,7 @@ MAX_RATE_BP = 3600
 # The reminder goes this many days before the due day (and at once for a later draw).
 REMIND_DAYS_AHEAD = 3
 SHARED_FOR_DRAW = _("授信编号、用信编号、订单号、用信金额、分期期数")
+SHARED_FOR_RETURN = _("用信编号、退款金额")
 
 GRANT_FIELDS = (
     "merchant_id", "event", "line_no", "mobile", "limit_fen", "rate_bp", "terms",
@@ -369,6 +370,10 @@ def credit_return_record(*, order, refund_request) -> CreditReturn | None:
     )
     full_clean_or_refuse(credit_return, validate_unique=False)
     credit_return.save()
+    sharing_record(
+        user=order.buyer, recipient=str(BANK_NAME), purpose=str(_("授信退回")),
+        data_items=str(SHARED_FOR_RETURN), reference=draw.draw_no, now=now,
+    )  # fmt: skip
     try:
         credit_bank_return(
             draw_no=draw.draw_no,

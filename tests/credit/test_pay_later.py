@@ -188,6 +188,10 @@ def test_a_whole_refund_gives_all_the_credit_back(buyer, tea, point, line, count
     assert LedgerEntry.objects.get(order=order, kind="refund").service_point is None
     bank = SandboxCreditReturn.objects.get(out_return_no=f"CR{request.pk}")
     assert (bank.to_line_fen, bank.to_account_fen) == (25_600, 0)
+    shared = SharingRecord.objects.filter(user=buyer).order_by("pk")
+    assert list(shared.values_list("purpose", "basis")) == [
+        ("授信分期支付", "contract"), ("授信退回", "contract"),
+    ]  # fmt: skip
 
 
 def test_a_partial_refund_gives_back_the_lines_value_off_the_last_instalments(
@@ -255,3 +259,49 @@ def test_the_reminder_task_refuses_another_countys_schema(line, other_county):
 
     with pytest.raises(WrongSchemaError):
         credit_instalments_remind_due(other_county.pk)
+
+
+def test_a_parcel_returned_uncollected_gives_the_credit_back(buyer, tea, point, line, operator):
+    import datetime as dt_
+
+    from django.utils import timezone as tz
+
+    from county_sites.orders.models import OrderEvent
+    from county_sites.orders.services import order_arrive, order_return
+    from service_points.selectors import service_point_settings_get
+
+    order = _credit(buyer, [(tea, 1)], term=3, point=point)
+    order_prepare(order=order, actor=operator)
+    order_arrive(order=order, actor=operator)
+    hold = service_point_settings_get().parcel_hold_days
+    arrived = tz.now() - dt_.timedelta(days=hold + 1)
+    OrderEvent.objects.filter(order=order, to_state="at_service_point").update(at=arrived)
+
+    returned = order_return(actor=operator, order=order)
+
+    assert returned.state == "returned"
+    credit_return = CreditReturn.objects.get(refund_request=returned.refund_request)
+    assert (credit_return.amount_fen, credit_return.to_line_fen) == (12_800, 12_800)
+    assert credit_outstanding_fen(line=line) == 0
+
+
+def test_a_gateway_notify_for_a_credit_order_is_refused(buyer, tea, point, line, county_client):
+    from county_sites.payments.models import PaymentSettings
+    from sandbox_bank import signing as bank_signing
+
+    order = _credit(buyer, [(tea, 1)], point=point)
+    account = PaymentSettings.objects.get()
+    payload = bank_signing.signed(
+        {
+            "merchant_id": account.merchant_id, "out_trade_no": order.number, "trade_no": "T1",
+            "amount_fen": order.total_fen, "trade_status": "SUCCESS",
+            "timestamp": int(timezone.now().timestamp()), "nonce": "ab" * 16,
+        },
+        account.secret,
+    )  # fmt: skip
+
+    response = county_client.post("/payments/notify/bank-gateway/", payload)
+
+    assert response.status_code == 404
+    assert not Payment.objects.filter(order=order).exists()
+    assert LedgerEntry.objects.filter(order=order, kind="payment").count() == 1
