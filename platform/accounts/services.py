@@ -512,6 +512,28 @@ def consent_give_own(*, user: User, purpose: str, notice_version: str = "") -> C
     )
 
 
+SMS_CONSENT_PURPOSE = _(
+    "【丰收】%(point)s的店员请您同意：%(title)s。验证码 %(code)s，%(minutes)s 分钟内有效。"
+    "把验证码告诉店员即表示同意；不同意不影响您使用平台，以后可在“我的账户”一键撤回。"
+)
+
+
+def consent_assisted_code_send(*, user: User, purpose: str, point_name: str, ip: str | None):
+    """Text the person's OWN mobile a code that means "I agree to `purpose`", naming it (the
+    clerk's console calls this, for a villager of the clerk's point). A proxy's phone is not
+    offered: sharing data with a bank is the person's own decision."""
+    _purpose_check(purpose)
+    if not user.mobile:
+        raise ApplicationError(CONSENT_ASSISTED_OWN_CODE, field="code")
+    return sms_code_send(
+        mobile=user.mobile,
+        purpose=SmsCode.Purpose.CONSENT,
+        text=SMS_CONSENT_PURPOSE,
+        ip=ip,
+        params={"point": point_name, "title": str(purpose_notice(purpose).title)},
+    )
+
+
 def consent_assisted_record(
     *, clerk: User, user: User, purpose: str, code: str, explanation: str, point_name: str
 ) -> Consent:
