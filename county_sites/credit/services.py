@@ -63,6 +63,7 @@ from county_sites.payments.services import (
     NotifyRejectedError,
     bank_notify_check,
     bank_notify_nonce_spend,
+    payment_settings_ensure,
 )
 
 logger = logging.getLogger(__name__)
@@ -245,6 +246,13 @@ def credit_usable_check(*, line: CreditLine | None, amount_fen: int, term_months
             MSG_OVER_LIMIT % {"available": yuan(max(available, 0)), "total": yuan(amount_fen)},
             field="payment_method",
         )
+
+
+def credit_bank_ready() -> None:
+    """Open the county's merchant account at the (sandbox) bank if it has none yet, OUTSIDE
+    the transaction that will draw: the bank must see it committed when the draw reaches it
+    over HTTP. Call before that transaction starts; a no-op once the account exists."""
+    payment_settings_ensure(county=connection.tenant)
 
 
 def credit_notify_url() -> str:

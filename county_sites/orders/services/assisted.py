@@ -49,7 +49,11 @@ from county_sites.orders import states
 from county_sites.orders.models import Order, OrderConfirmation
 from county_sites.orders.selectors import order_ids_awaiting_confirmation
 from county_sites.orders.services.base import order_event_log, order_lock
-from county_sites.orders.services.credit import credit_term_check, order_pay_from_credit_locked
+from county_sites.orders.services.credit import (
+    credit_order_prepare,
+    credit_term_check,
+    order_pay_from_credit_locked,
+)
 from county_sites.orders.services.moves import order_cancel_locked
 from county_sites.orders.services.placing import MSG_PAYMENT_INVALID, order_place
 from service_points.models import Clerk
@@ -396,9 +400,12 @@ def assisted_order_confirm(*, clerk_user, order: Order | int, code: str, order_u
     Not to be called inside a transaction of the caller's: an expired hold is cancelled in a
     transaction of its own before the code is refused."""
     point = _clerk_point(clerk_user)
-    order_id = _order_here(point, order, lock=False).pk
+    found = _order_here(point, order, lock=False)
+    order_id = found.pk
     if assisted_order_expire(order_id=order_id) is not None:
         raise ApplicationError(MSG_CODE_EXPIRED, field="code")
+    if found.is_credit:
+        credit_order_prepare()
     with transaction.atomic():
         order = order_lock(order_id)
         if order.buyer_confirmed_at is not None:

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.errors import ApplicationError
 from county_sites.credit.models import TERM_CHOICES
-from county_sites.credit.services import credit_draw_locked
+from county_sites.credit.services import credit_bank_ready, credit_draw_locked
 from county_sites.orders.models import Order
 from county_sites.orders.services.paying import order_mark_paid
 
@@ -27,6 +27,12 @@ def credit_term_check(*, payment_method: str, credit_term) -> int | None:
     if term not in TERM_CHOICES:
         raise ApplicationError(MSG_CREDIT_TERM_REQUIRED, field="credit_term")
     return term
+
+
+def credit_order_prepare() -> None:
+    """Before the transaction that draws (placing, or the villager's confirmation): the
+    county's merchant account at the bank exists and is committed."""
+    credit_bank_ready()
 
 
 def order_pay_from_credit_locked(order: Order) -> Order:

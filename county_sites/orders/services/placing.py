@@ -27,6 +27,7 @@ from county_sites.orders.services.cart import (
     quantity_check,
 )
 from county_sites.orders.services.credit import (
+    credit_order_prepare,
     credit_term_check,
     order_pay_from_credit_locked,
 )
@@ -180,6 +181,8 @@ def order_place(
     )
     term = credit_term_check(payment_method=payment_method, credit_term=credit_term)
     wanted = _merge_lines(lines)
+    if term is not None and entered_by is None:
+        credit_order_prepare()
     for _attempt in range(PLACE_ATTEMPTS):
         try:
             with transaction.atomic():
