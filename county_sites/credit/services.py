@@ -271,8 +271,8 @@ def _draw_no() -> str:
 def credit_draw_locked(*, order, term_months: int) -> CreditDraw:
     """Pay `order` (locked by the caller, its buyer's confirmed order) from the buyer's line
     in `term_months` instalments: lock the line, check it may (credit_usable_check), write the
-    draw and its schedule, ask the bank to lend and pay the county. Inside the caller's
-    transaction: a refusal, the bank's included, leaves nothing."""
+    draw and its schedule. Inside the caller's transaction, which ends by asking the bank to
+    lend (credit_draw_bank_send): a refusal, the bank's included, leaves nothing."""
     line = CreditLine.objects.select_for_update().filter(user_id=order.buyer_id).first()
     credit_usable_check(line=line, amount_fen=order.total_fen, term_months=term_months)
     now = timezone.now()
@@ -312,16 +312,24 @@ def credit_draw_locked(*, order, term_months: int) -> CreditDraw:
         user=order.buyer, recipient=str(BANK_NAME), purpose=str(_("授信分期支付")),
         data_items=str(SHARED_FOR_DRAW), reference=draw.draw_no, now=now,
     )  # fmt: skip
+    return draw
+
+
+def credit_draw_bank_send(*, draw: CreditDraw) -> CreditDraw:
+    """Ask the bank to lend the draw and pay the county: the LAST step of the transaction that
+    drew (after the order is paid and booked), so nothing of ours can still fail once the bank
+    has lent; if the bank refuses, the caller's transaction undoes the draw, the order and the
+    booking. The same draw_no again is the same loan at the bank."""
     try:
         draw.bank_ref = credit_bank_draw(
-            line_no=line.line_no,
+            line_no=draw.line.line_no,
             draw_no=draw.draw_no,
             amount_fen=draw.principal_fen,
-            term_months=term_months,
+            term_months=draw.term_months,
             notify_url=credit_notify_url(),
         )
     except BankError as error:
-        logger.warning("bank credit draw failed for %s: %s", order.number, error.code)
+        logger.warning("bank credit draw failed for %s: %s", draw.draw_no, error.code)
         raise ApplicationError(MSG_BANK_DRAW_FAILED % {"code": error.code}) from error
     draw.save(update_fields=["bank_ref"])
     return draw

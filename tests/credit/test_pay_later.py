@@ -305,3 +305,25 @@ def test_a_gateway_notify_for_a_credit_order_is_refused(buyer, tea, point, line,
     assert response.status_code == 404
     assert not Payment.objects.filter(order=order).exists()
     assert LedgerEntry.objects.filter(order=order, kind="payment").count() == 1
+
+
+def test_the_bank_unreachable_refuses_the_order_and_leaves_nothing(
+    buyer, tea, point, line, settings
+):
+    from county_sites.credit.services import MSG_BANK_DRAW_FAILED
+    from county_sites.payments.services import payment_settings_ensure
+
+    payment_settings_ensure(county=connection_tenant())
+    settings.FENGSHOU_BANK_TRANSPORT = "http"
+    settings.FENGSHOU_BANK_BASE_URL = "http://127.0.0.1:9"  # nothing listens there
+
+    _refused(
+        MSG_BANK_DRAW_FAILED % {"code": "UNREACHABLE"},
+        lambda: _credit(buyer, [(tea, 1)], point=point),
+    )
+
+
+def connection_tenant():
+    from django.db import connection
+
+    return connection.tenant

@@ -12,7 +12,11 @@ from django.utils.translation import gettext_lazy as _
 
 from core.errors import ApplicationError
 from county_sites.credit.models import TERM_CHOICES
-from county_sites.credit.services import credit_bank_ready, credit_draw_locked
+from county_sites.credit.services import (
+    credit_bank_ready,
+    credit_draw_bank_send,
+    credit_draw_locked,
+)
 from county_sites.orders.models import Order
 from county_sites.orders.services.paying import order_mark_paid
 
@@ -36,7 +40,10 @@ def credit_order_prepare() -> None:
 
 
 def order_pay_from_credit_locked(order: Order) -> Order:
-    """Draw the locked, confirmed credit order's total on the buyer's line and mark it paid;
-    raises (ApplicationError) leaving the caller's transaction to undo everything."""
-    credit_draw_locked(order=order, term_months=order.credit_term_months)
-    return order_mark_paid(order=order)
+    """Draw the locked, confirmed credit order's total on the buyer's line, mark it paid and
+    book it, then (last) have the bank lend it; raises (ApplicationError) leaving the caller's
+    transaction to undo everything."""
+    draw = credit_draw_locked(order=order, term_months=order.credit_term_months)
+    order = order_mark_paid(order=order)
+    credit_draw_bank_send(draw=draw)
+    return order
