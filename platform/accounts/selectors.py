@@ -3,7 +3,8 @@
 import math
 from datetime import datetime, timedelta
 
-from accounts.models import Consent, SmsCode, User
+from accounts.models import Consent, SharingRecord, SmsCode, User
+from accounts.privacy import purpose_notice
 
 # One code per mobile per minute: long enough for a slow SMS to arrive before "resend".
 SMS_CODE_MOBILE_INTERVAL = timedelta(seconds=60)
@@ -80,3 +81,27 @@ def user_sms_mobile(*, user) -> str:
         return user.mobile
     consent = consent_current(user=user)
     return consent.proxy_mobile if consent is not None else ""
+
+
+def consents_by_purpose(*, user) -> list[dict]:
+    """For the account page: each purpose with its current notice, the person's live consent
+    (or None) and their earlier, withdrawn ones."""
+    given = consent_list_for_user(user=user)
+    rows = []
+    for purpose in Consent.Purpose:
+        mine = [consent for consent in given if consent.purpose == purpose.value]
+        rows.append(
+            {
+                "purpose": purpose.value,
+                "label": purpose.label,
+                "notice": purpose_notice(purpose.value),
+                "live": next((consent for consent in mine if consent.is_active), None),
+                "history": [consent for consent in mine if not consent.is_active],
+            }
+        )
+    return rows
+
+
+def sharing_records_for_user(*, user) -> list:
+    """What of `user`'s data went to whom and when, the newest first."""
+    return list(SharingRecord.objects.filter(user=user).select_related("consent"))

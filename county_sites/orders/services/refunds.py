@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.errors import ApplicationError
 from core.roles import county_operator_check, is_county_operator
+from county_sites.credit.services import credit_return_record
 from county_sites.ledger.point_commissions import ledger_point_commission_claw_back
 from county_sites.ledger.services import ledger_record_refund
 from county_sites.orders import states
@@ -158,6 +159,7 @@ def refund_approve(*, actor, refund_request: RefundRequest | int) -> RefundReque
     if whole:
         order_move(order, states.APPROVE_REFUND, actor=actor)
     refund_execute(order=order, refund_request=request)
+    credit_return_record(order=order, refund_request=request)  # a credit order's line
     ledger_record_refund(order=order, refund_request=request)
     if whole:
         ledger_point_commission_claw_back(order=order)

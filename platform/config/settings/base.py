@@ -101,6 +101,7 @@ TENANT_APPS = [
     "farmers",
     "service_points",
     "county_sites.orders",
+    "county_sites.credit",
     "county_sites.payments",
     "county_sites.ledger",
     "county_sites.api",
@@ -260,6 +261,12 @@ CELERY_BEAT_SCHEDULE = {
     "counties-point-commissions-release": {
         "task": "county_sites.ledger.tasks.counties_point_commissions_release",
         "schedule": 60 * 60,
+    },
+    # SMS reminders of credit instalments falling due (county_sites.credit); each is texted
+    # once, so the hour only sets how early in the day.
+    "counties-credit-instalments-remind": {
+        "task": "county_sites.credit.tasks.counties_credit_instalments_remind",
+        "schedule": crontab(hour=9, minute=0),
     },
     # The province catalogue is kept current change by change; nightly, at a quiet hour
     # (CELERY_TIMEZONE), each county rebuilds its part to repair anything a lost task missed.
