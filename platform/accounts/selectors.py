@@ -4,6 +4,7 @@ import math
 from datetime import datetime, timedelta
 
 from accounts.models import Consent, SmsCode, User
+from core.county_apps import MonthFigures
 
 # One code per mobile per minute: long enough for a slow SMS to arrive before "resend".
 SMS_CODE_MOBILE_INTERVAL = timedelta(seconds=60)
@@ -80,3 +81,18 @@ def user_sms_mobile(*, user) -> str:
         return user.mobile
     consent = consent_current(user=user)
     return consent.proxy_mobile if consent is not None else ""
+
+
+def user_month_figures(start: datetime, end: datetime) -> MonthFigures:
+    """The province's monthly roll-up (hub.rollups): accounts registered before the month's
+    end, and those registered within it."""
+    return MonthFigures(
+        county={
+            "users_total": User.objects.filter(date_joined__lt=end).count(),
+            "users_new": User.objects.filter(date_joined__gte=start, date_joined__lt=end).count(),
+        }
+    )
+
+
+def user_activity_start() -> datetime | None:
+    return User.objects.order_by("date_joined").values_list("date_joined", flat=True).first()
