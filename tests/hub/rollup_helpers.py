@@ -174,8 +174,8 @@ def _month(moment) -> dt.date | None:
 def recount(months_: list[dt.date]) -> tuple[dict, dict]:
     """Every figure of every month, counted in Python from the rows of the current county:
     (county figures by month, point figures by (point id, month))."""
-    User = get_user_model()
-    users = [_month(at) for at in User.objects.values_list("date_joined", flat=True)]
+    joined = get_user_model().objects.values_list("date_joined", flat=True)
+    users = [_month(at) for at in joined]
     orders = list(
         Order.objects.values_list(
             "placed_at", "cancelled_at", "entered_by_id", "buyer_id", "service_point_id"
@@ -223,14 +223,17 @@ def recount(months_: list[dt.date]) -> tuple[dict, dict]:
             "refunds_count": sum(1 for e in month_entries if e[1] == "refund"),
             "net_sales_fen": sales - total("refund"),
             "produce_sales_fen": sum(
-                e[2] for e in month_entries
-                if e[1] in ("seller_payable", "commission") and e[5]
+                e[2]
+                for e in month_entries
+                if e[1] in ("seller_payable", "commission")
+                and e[5]
                 and "daily-goods" not in (e[6], e[7])
             ),  # fmt: skip
             "commission_fen": total("commission"),
             "seller_income_fen": total("seller_payable"),
             "farmer_income_fen": sum(
-                e[2] for e in month_entries
+                e[2]
+                for e in month_entries
                 if e[1] == "seller_payable" and e[4] in ("farmer", "cooperative")
             ),  # fmt: skip
             "cash_collected_fen": total("cash_collected"),
@@ -257,8 +260,6 @@ def recount(months_: list[dt.date]) -> tuple[dict, dict]:
                 "cash_collected_fen": total("cash_collected", mine),
                 "point_commission_fen": total("point_commission", mine),
                 "till_difference_fen": total("till_difference", mine),
-                "till_closes_off": sum(
-                    1 for e in mine if e[1] == "till_difference" and e[2] != 0
-                ),
+                "till_closes_off": sum(1 for e in mine if e[1] == "till_difference" and e[2] != 0),
             }
     return county, dict(per_point)

@@ -122,7 +122,11 @@ def test_a_failing_county_fails_the_run_and_keeps_its_rows(
 ):
     run_rollup()
     columns = ("month", "key", "value")
-    kept = list(CountyMonthFigure.objects.filter(county=other_county).order_by(*columns).values_list(*columns))
+    kept = list(
+        CountyMonthFigure.objects.filter(county=other_county)
+        .order_by(*columns)
+        .values_list(*columns)
+    )
 
     def broken(start, end):
         from django.db import connection
@@ -137,7 +141,11 @@ def test_a_failing_county_fails_the_run_and_keeps_its_rows(
     assert (run.state, run.counties_done, run.counties_failed) == ("failed", 1, 1)
     assert run.error == "淳安县：RuntimeError: 账本读不出来"
     assert run.finished_at is not None
-    after = list(CountyMonthFigure.objects.filter(county=other_county).order_by(*columns).values_list(*columns))
+    after = list(
+        CountyMonthFigure.objects.filter(county=other_county)
+        .order_by(*columns)
+        .values_list(*columns)
+    )
     assert after == kept
 
 
