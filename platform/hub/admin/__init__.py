@@ -150,3 +150,6 @@ import hub.admin.catalogue  # noqa: E402, F401
 from hub.admin.rollups import RollUpRunAdmin  # noqa: E402
 
 admin.site.register(RollUpRun, RollUpRunAdmin)
+# The home page with the month's key figures on top. By its own name: django_tenants, first in
+# INSTALLED_APPS, has an admin/index.html of its own that would win over hub's.
+admin.site.index_template = "hub/admin/index.html"
