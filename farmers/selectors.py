@@ -63,11 +63,6 @@ def traceability_batch_get_public(*, code: str) -> TraceabilityBatch | None:
     )
 
 
-def seller_county_figures() -> dict:
-    """The province's roll-up of the current county (core.county_apps): sellers."""
-    return {"sellers": Seller.objects.count()}
-
-
 def seller_month_figures(start, end) -> MonthFigures:
     """The province's monthly roll-up (hub.rollups): sellers registered before the month's
     end, in all and by kind. (Active sellers are counted from orders, by county_sites.orders.)"""

@@ -93,20 +93,6 @@ def ledger_daily_totals(*, since: dt.date, until: dt.date) -> list[DayTotals]:
     return list(days.values())
 
 
-def ledger_county_figures() -> dict:
-    """The province's roll-up of the current county (core.county_apps): sales are what the
-    ledger says was received (online payments and cash collected) less refunds."""
-    totals = ledger_totals()
-    kind = LedgerEntry.Kind
-    return {
-        "sales_fen": (
-            totals.get(kind.PAYMENT, 0)
-            + totals.get(kind.CASH_COLLECTED, 0)
-            - totals.get(kind.REFUND, 0)
-        )
-    }
-
-
 @dataclass(frozen=True)
 class SellerStatement:
     """What a seller sold in a period and what they are owed for it, in fen."""

@@ -160,12 +160,6 @@ def order_ids_awaiting_payment(*, older_than) -> list[int]:
     )
 
 
-def order_county_figures() -> dict:
-    """The province's roll-up of the current county (core.county_apps): orders not
-    cancelled."""
-    return {"orders": Order.objects.exclude(state=Order.State.CANCELLED).count()}
-
-
 @dataclass(frozen=True)
 class SellerOrderLine:
     """One line of an order for the seller's items, as the seller's phone shows it."""

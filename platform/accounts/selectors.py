@@ -53,11 +53,6 @@ def sms_code_request_wait_seconds(
     return max(waits, default=0)
 
 
-def user_county_figures() -> dict:
-    """The province's roll-up of the current county (core.county_apps): registered users."""
-    return {"users": User.objects.count()}
-
-
 def consent_list_for_user(*, user) -> list[Consent]:
     """Every consent `user` gave, the newest first, with who recorded it."""
     return list(

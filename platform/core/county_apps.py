@@ -1,8 +1,6 @@
 """The one interface through which the province asks the county apps for what it needs,
 without importing them: each county app registers its part in its AppConfig.ready().
 
-- county figures: the roll-up of a county (users, sellers, orders, sales, pages), each app
-  counting its own rows, run inside the county's schema (hub.tasks.county_refresh_stats);
 - county month figures: the province's monthly roll-up (hub.rollups defines every figure),
   each app counting its own rows of one month, for the county and per service point
   (hub.tasks.rollup_county);
@@ -16,27 +14,9 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-_figures: dict[str, Callable[[], dict]] = {}
 _setup_steps: dict[str, Callable[..., object]] = {}
 _month_figures: dict[str, Callable[[dt.datetime, dt.datetime], "MonthFigures"]] = {}
 _activity_starts: dict[str, Callable[[], dt.datetime | None]] = {}
-
-
-def county_figures_register(name: str, provider: Callable[[], dict]) -> None:
-    """`provider()` returns this app's figures of the current county schema."""
-    _figures[name] = provider
-
-
-def county_figures() -> dict:
-    """Every registered app's figures of the county whose schema is current, merged."""
-    figures: dict = {}
-    for name, provider in _figures.items():
-        part = provider()
-        overlap = set(part) & set(figures)
-        if overlap:
-            raise RuntimeError(f"{name} reports figures another app reports: {sorted(overlap)}")
-        figures.update(part)
-    return figures
 
 
 def county_setup_register(name: str, step: Callable[..., object]) -> None:

@@ -107,28 +107,6 @@ class CountyDomain(DomainMixin):
         return self.domain
 
 
-class CountyStats(models.Model):
-    """A county's figures rolled up for the province, refreshed by hub.tasks.county_refresh_stats.
-
-    Stored by county id: public rows never point into a county schema.
-    """
-
-    county = models.OneToOneField(County, on_delete=models.CASCADE, related_name="stats")
-    users = models.PositiveIntegerField(_("注册用户"), default=0)
-    sellers = models.PositiveIntegerField(_("卖家"), default=0)
-    orders = models.PositiveIntegerField(_("订单"), default=0)
-    sales_fen = models.BigIntegerField(_("销售额（分）"), default=0)
-    pages = models.PositiveIntegerField(_("页面"), default=0)
-    refreshed_at = models.DateTimeField(_("更新时间"))
-
-    class Meta:
-        verbose_name = _("县级汇总")
-        verbose_name_plural = _("县级汇总")
-
-    def __str__(self):
-        return f"{self.county}: {self.users}"
-
-
 class Category(models.Model):
     """A province category for produce and goods, in at most two levels (蔬菜 > 叶菜).
 

@@ -1,41 +1,18 @@
-"""Celery tasks of the province: each county's figures, rolled up into public (the monthly
-roll-up of hub.rollups), and county creation."""
+"""Celery tasks of the province: county creation, and the monthly roll-up of every county's
+figures into public (hub.rollups)."""
 
 import logging
 
 from celery import shared_task
 from django.db import connection
 
-from core.county_apps import county_figures
 from core.county_tasks import counties_fan_out, schema_check
 from core.errors import ApplicationError
 from hub.models import County, RollUpRun
-from hub.services import county_stats_store, rollups
+from hub.services import rollups
 from hub.services.creation import county_creation_run
 
 logger = logging.getLogger(__name__)
-
-
-@shared_task(acks_late=True)
-def county_refresh_stats(county_id: int) -> dict:
-    """Refresh one county's summary row. Sent from inside the county (tenant-schemas-celery
-    carries the schema in the headers), it runs in that county's schema on the worker; each
-    county app counts its own rows (core.county_apps)."""
-    county = County.objects.get(pk=county_id)
-    schema_check(
-        task=f"county_refresh_stats({county_id})",
-        running=connection.schema_name,
-        expected=county.schema_name,
-    )
-    figures = county_figures()
-    county_stats_store(county=county, figures=figures)
-    return {"schema": connection.schema_name, **figures}
-
-
-@shared_task
-def counties_refresh_stats() -> int:
-    """Beat's fan-out: queue county_refresh_stats inside each county, so each runs there."""
-    return counties_fan_out(county_refresh_stats, counties=County.objects.counties())
 
 
 @shared_task(acks_late=True)

@@ -35,12 +35,16 @@ def figures(in_public, county, other_county):
     of county B."""
     now = timezone.now()
     rows = {
-        (county, MONTH): {"orders_placed": 10, "orders_clerk_entered": 4, "net_sales_fen": 123_456,
-                          "produce_sales_fen": 100_000, "active_sellers": 3, "farmer_income_fen": 90_001,
-                          "users_total": 40, "villages_with_point": 2},
+        (county, MONTH): {
+            "orders_placed": 10, "orders_clerk_entered": 4, "net_sales_fen": 123_456,
+            "produce_sales_fen": 100_000, "active_sellers": 3, "farmer_income_fen": 90_001,
+            "users_total": 40, "villages_with_point": 2,
+        },
         (county, BEFORE): {"orders_placed": 6, "net_sales_fen": 100_000, "users_total": 35},
-        (other_county, MONTH): {"orders_placed": 5, "orders_clerk_entered": 1, "net_sales_fen": 50_000,
-                                "users_total": 20},
+        (other_county, MONTH): {
+            "orders_placed": 5, "orders_clerk_entered": 1, "net_sales_fen": 50_000,
+            "users_total": 20,
+        },
     }  # fmt: skip
     for (each, month), values in rows.items():
         CountyMonthFigure.objects.bulk_create(
@@ -60,9 +64,7 @@ def figures(in_public, county, other_county):
         )  # fmt: skip
 
 
-def test_the_dashboard_shows_exact_figures_in_yuan_beside_their_definitions(
-    staff_client, figures
-):
+def test_the_dashboard_shows_exact_figures_in_yuan_beside_their_definitions(staff_client, figures):
     response = staff_client.get(f"{DASHBOARD}?{PERIOD}")
 
     assert response.status_code == 200
@@ -195,7 +197,9 @@ def test_recompute_queues_a_run_and_the_dashboard_shows_its_progress(
     assert "已有一次统计正在进行（排队中，0/2 个县），请等它完成。" in page
 
 
-def test_the_admin_home_shows_this_months_cards_and_the_dashboard_link(staff_client, in_public, county):
+def test_the_admin_home_shows_this_months_cards_and_the_dashboard_link(
+    staff_client, in_public, county
+):
     now = timezone.now()
     for month, value in ((month_current(), 21), (month_previous(month_current()), 15)):
         CountyMonthFigure.objects.create(
