@@ -25,10 +25,8 @@ def county_creation_task(creation_id: int) -> str:
 @shared_task(acks_late=True)
 def rollup_run_start(run_id: int) -> int:
     """Start a roll-up run (hub.services.rollups): queue its part inside each county."""
-    run = rollups.rollup_run_start(run_id=run_id)
-    if run is None or run.is_finished:
-        return 0
-    return counties_fan_out(rollup_county, counties=County.objects.counties(), args=(run_id,))
+    counties = rollups.rollup_run_start(run_id=run_id)
+    return counties_fan_out(rollup_county, counties=counties, args=(run_id,))
 
 
 @shared_task(acks_late=True)

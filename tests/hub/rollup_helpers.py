@@ -25,7 +25,7 @@ from county_sites.orders.services import (
     order_prepare,
 )
 from farmers.models import Seller
-from hub.models import County, RollUpRun
+from hub.models import RollUpRun
 from hub.rollups import month_current, month_previous
 from hub.services.rollups import rollup_run_request, rollup_run_start
 from hub.tasks import rollup_county
@@ -156,8 +156,7 @@ def run_rollup(**options) -> RollUpRun:
     """A run as the tasks do it, in-process: requested, started, each county's part in its
     own schema."""
     run = rollup_run_request(**options)
-    rollup_run_start(run_id=run.pk)
-    for county in County.objects.counties():
+    for county in rollup_run_start(run_id=run.pk):
         with tenant_context(county):
             rollup_county(run.pk, county.pk)
     run.refresh_from_db()

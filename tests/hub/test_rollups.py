@@ -43,7 +43,9 @@ def _stored_points(county) -> dict:
     return rows
 
 
-def test_every_figure_equals_a_direct_count_in_each_county(two_counties, county, other_county):
+def test_every_figure_equals_a_direct_count_in_each_county_and_a_rerun_writes_the_same(
+    two_counties, county, other_county
+):
     run = run_rollup(requested_by=None)
 
     assert (run.state, run.counties_done, run.counties_failed) == ("done", 2, 0)
@@ -60,8 +62,19 @@ def test_every_figure_equals_a_direct_count_in_each_county(two_counties, county,
     # Every stored figure of the registry was reported, and nothing else.
     assert set(_stored(county, months()[0])) == {f.key for f in FIGURES if f.is_stored}
 
+    # A rerun writes the same rows.
+    columns = ("county_id", "month", "key", "value")
+    before = list(CountyMonthFigure.objects.order_by(*columns).values_list(*columns))
+    points = ("county_id", "point_id", "point_name", "village", "month", "key", "value")
+    before_points = list(PointMonthFigure.objects.order_by(*points).values_list(*points))
+    assert run_rollup().state == "done"
+    assert list(CountyMonthFigure.objects.order_by(*columns).values_list(*columns)) == before
+    assert list(PointMonthFigure.objects.order_by(*points).values_list(*points)) == before_points
 
-def test_the_scenario_lands_in_the_months_it_happened(two_counties, county, other_county):
+
+def test_the_scenario_lands_in_the_months_it_happened_in_local_time(
+    two_counties, county, other_county
+):
     first, second = months()
     run_rollup()
     a1, a2 = _stored(county, first), _stored(county, second)
@@ -88,33 +101,15 @@ def test_the_scenario_lands_in_the_months_it_happened(two_counties, county, othe
     assert b1["orders_placed"] == 6
     assert b1["sales_fen"] == 2 * (12_800 + 2 * 990 + 3 * 650 + 990 + 650) + 800
 
-
-def test_an_order_at_23_30_local_on_the_last_day_is_that_months(two_counties, county):
-    first, second = months()
-    late = two_counties["a"]["late"]
-    run_rollup()
-
-    point_q = two_counties["a"]["point_q"]
-    figures = _stored_points(county)
-    assert figures[(point_q.pk, first)]["orders_placed"] == 1
-    assert figures[(point_q.pk, second)]["orders_placed"] == 1  # the one collected there
+    # The order at 23:30 local on the first month's last day (15:30 UTC) is the first month's
+    # at its point Q; Q's order of the second month is the one collected there.
+    late, point_q = two_counties["a"]["late"], two_counties["a"]["point_q"]
     with tenant_context(county):
         late.refresh_from_db()
-    assert (late.placed_at.hour, late.placed_at.minute) == (15, 30)  # UTC
-
-
-def test_a_rerun_writes_the_same_rows(two_counties, county, other_county):
-    run_rollup()
-    columns = ("county_id", "month", "key", "value")
-    before = list(CountyMonthFigure.objects.order_by(*columns).values_list(*columns))
-    points = ("county_id", "point_id", "point_name", "village", "month", "key", "value")
-    before_points = list(PointMonthFigure.objects.order_by(*points).values_list(*points))
-
-    run_rollup()
-
-    assert list(CountyMonthFigure.objects.order_by(*columns).values_list(*columns)) == before
-    assert list(PointMonthFigure.objects.order_by(*points).values_list(*points)) == before_points
-    assert RollUpRun.objects.filter(state="done").count() == 2
+    assert (late.placed_at.hour, late.placed_at.minute) == (15, 30)
+    figures = _stored_points(county)
+    assert figures[(point_q.pk, first)]["orders_placed"] == 1
+    assert figures[(point_q.pk, second)]["orders_placed"] == 1
 
 
 def test_a_failing_county_fails_the_run_and_keeps_its_rows(
@@ -203,3 +198,28 @@ def test_every_figure_has_a_label_and_a_written_definition():
         "orders_placed", "orders_clerk_entered", "handovers", "cash_collected_fen",
         "point_commission_fen", "till_difference_fen", "till_closes_off",
     }  # fmt: skip
+
+
+def test_starting_a_run_fans_out_into_every_county_once(
+    in_public, county, other_county, monkeypatch
+):
+    from hub import tasks
+
+    monkeypatch.setattr("hub.services.rollups.task_queue", lambda *a, **k: None)
+    fanned = []
+    monkeypatch.setattr(
+        tasks,
+        "counties_fan_out",
+        lambda task, *, counties, args: fanned.append((task, list(counties), args)) or 2,
+    )
+    run = rollup_run_request()
+
+    tasks.rollup_run_start(run.pk)
+    tasks.rollup_run_start(run.pk)  # a redelivered message starts nothing again
+
+    assert fanned == [
+        (tasks.rollup_county, [other_county, county], (run.pk,)),
+        (tasks.rollup_county, [], (run.pk,)),
+    ]
+    run.refresh_from_db()
+    assert (run.state, run.counties_total, run.started_at is not None) == ("running", 2, True)

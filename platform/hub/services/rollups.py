@@ -79,19 +79,23 @@ def rollup_run_request(
     return run
 
 
-def rollup_run_start(*, run_id: int) -> RollUpRun | None:
-    """Mark a queued run running (None: it was already started, a redelivered task). A run
+def rollup_run_start(*, run_id: int) -> list[County]:
+    """Mark a queued run running and return the counties to run it in (none: it was already
+    started, a redelivered task). The counties are counted now, not when the run was asked
+    for, so a county created or removed in between cannot leave the run unfinished. A run
     over no county at all is done at once."""
     with transaction.atomic():
         run = RollUpRun.objects.select_for_update().get(pk=run_id)
         if run.state != RollUpRun.State.QUEUED:
-            return None
+            return []
+        counties = list(County.objects.counties().order_by("code"))
         run.state = RollUpRun.State.RUNNING
         run.started_at = timezone.now()
-        if run.counties_total == 0:
+        run.counties_total = len(counties)
+        if not counties:
             run.state, run.finished_at = RollUpRun.State.DONE, run.started_at
-        run.save(update_fields=["state", "started_at", "finished_at"])
-    return run
+        run.save(update_fields=["state", "started_at", "finished_at", "counties_total"])
+    return counties
 
 
 def rollup_months(*, run: RollUpRun, activity_start: dt.datetime | None) -> list[dt.date]:
