@@ -310,6 +310,20 @@ def figure_text(figure: Figure, value: int | None) -> str:
     return str(value)
 
 
+def figure_short_text(figure: Figure, value: int | None) -> str:
+    """For a chart's narrow column: yuan rounded down to whole yuan, in 万 from ten thousand
+    yuan ("5.47万"); counts and ratios as figure_text."""
+    if value is None:
+        return ""
+    if figure.unit != FEN:
+        return figure_text(figure, value)
+    whole = abs(value) // 100
+    sign = "-" if value < 0 and whole else ""
+    if whole >= 10_000:
+        return f"{sign}{whole // 10_000}.{whole % 10_000 // 100:02d}万"
+    return f"{sign}¥{whole}"
+
+
 def figure_delta_text(figure: Figure, now: int | None, before: int | None) -> str:
     """now - before, signed ("+¥12.00", "-3", "+1.50%"); "—" when either is missing."""
     if now is None or before is None:

@@ -31,6 +31,7 @@ from hub.rollups import (
     FIGURES_BY_KEY,
     POINT,
     figure_delta_text,
+    figure_short_text,
     figure_text,
     figures_of,
 )
@@ -67,6 +68,7 @@ class RollUpRunAdmin(admin.ModelAdmin):
         "finished_at",
     )  # fmt: skip
     list_filter = ("state", "trigger")
+    change_list_template = "hub/admin/rollup_run_list.html"
     readonly_fields = [field.name for field in RollUpRun._meta.fields]
 
     @admin.display(description=_("进度"))
@@ -195,9 +197,7 @@ class RollUpRunAdmin(admin.ModelAdmin):
                     (
                         f"{month:%m}",
                         values["net_sales_fen"] or 0,
-                        figure_text(sales, values["net_sales_fen"])
-                        if values["net_sales_fen"] is not None
-                        else "",
+                        figure_short_text(sales, values["net_sales_fen"]),
                     )
                     for month, values in trend
                 ],
@@ -208,9 +208,7 @@ class RollUpRunAdmin(admin.ModelAdmin):
                     (
                         f"{month:%m}",
                         values["orders_placed"] or 0,
-                        figure_text(orders, values["orders_placed"])
-                        if values["orders_placed"] is not None
-                        else "",
+                        figure_short_text(orders, values["orders_placed"]),
                     )
                     for month, values in trend
                 ],
