@@ -60,7 +60,7 @@ def committed_run(committed_users, django_db_blocker):
 
 
 @pytest.fixture(scope="module")
-def worker(committed_users, committed_run):
+def worker(committed_users):
     """`celery worker` as its own process, on the test database and the test queue."""
     app.control.purge()
     env = {
