@@ -25,12 +25,26 @@ def table_csv(headers: list[str], rows: list[list]) -> bytes:
     return "\ufeff".encode() + out.getvalue().encode("utf-8")
 
 
-def table_xlsx(headers: list[str], rows: list[list], *, title: str) -> bytes:
+def table_xlsx(
+    headers: list[str], rows: list[list], *, title: str, notes: tuple | None = None
+) -> bytes:
+    """One sheet named `title`; with `notes` = (title, headers, rows), a second sheet (the
+    province's reports put each figure's definition there)."""
     from openpyxl import Workbook
-    from openpyxl.styles import Font
 
     workbook = Workbook()
-    sheet = workbook.active
+    _sheet_fill(workbook.active, headers, rows, title=title)
+    if notes is not None:
+        notes_title, notes_headers, notes_rows = notes
+        _sheet_fill(workbook.create_sheet(), notes_headers, notes_rows, title=notes_title)
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def _sheet_fill(sheet, headers: list[str], rows: list[list], *, title: str) -> None:
+    from openpyxl.styles import Font
+
     sheet.title = title[:31]  # Excel's limit on a sheet name
     sheet.append(headers)
     for cell in sheet[1]:
@@ -40,6 +54,3 @@ def table_xlsx(headers: list[str], rows: list[list], *, title: str) -> bytes:
         for cell in sheet[sheet.max_row]:
             if isinstance(cell.value, float | Decimal):
                 cell.number_format = "0.00"
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()

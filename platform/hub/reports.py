@@ -6,7 +6,17 @@ nothing here reads the database. Amounts in yuan (exact Decimals), ratios in per
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from hub.rollups import COUNTY, FIGURES_BY_KEY, POINT, figure_heading, figure_number, figures_of
+from hub.rollups import (
+    BASIS_POINTS,
+    COUNT,
+    COUNTY,
+    FEN,
+    FIGURES_BY_KEY,
+    POINT,
+    figure_heading,
+    figure_number,
+    figures_of,
+)
 from hub.selectors.rollups import FigureRow, Period
 
 # The indicator pack: (column heading as a province report names it, figure key).
@@ -22,6 +32,14 @@ INDICATORS = (
     (gettext_lazy("带动农户销售收入（元）"), "farmer_income_fen"),
     (gettext_lazy("代下单占比（%）"), "clerk_share_bp"),
 )
+
+
+def definitions_table(level: str):
+    """Each figure of `level` with its unit and written definition: the exports' second sheet."""
+    units = {FEN: _("元"), BASIS_POINTS: "%", COUNT: _("个数")}
+    headers = [_("指标"), _("单位"), _("定义")]
+    rows = [[str(f.label), str(units[f.unit]), str(f.definition)] for f in figures_of(level)]
+    return str(_("指标说明")), headers, rows
 
 
 def counties_table(rows: list[FigureRow], total: FigureRow, period: Period):

@@ -146,6 +146,34 @@ def test_the_indicator_pack_xlsx_has_the_provinces_columns(staff_client, figures
     assert rows[3][3] == 1734.56
 
 
+def test_the_xlsx_explains_every_figure_on_a_second_sheet(staff_client, figures):
+    response = staff_client.get(f"{DASHBOARD}export/counties.xlsx?{PERIOD}")
+
+    workbook = openpyxl.load_workbook(io.BytesIO(response.content))
+    assert workbook.sheetnames == ["县级指标", "指标说明"]
+    notes = list(workbook["指标说明"].values)
+    assert notes[0] == ("指标", "单位", "定义")
+    assert (
+        "订单数",
+        "个数",
+        "下单时间在本月内的订单数，不论之后是否取消或退款：已过去的月份不再变动。",
+    ) in notes
+    assert ("网络零售额", "元", "销售额减退款金额（同一月份）。") in notes
+    assert len(notes) == 1 + 31
+    counties = list(workbook["县级指标"].values)
+    assert counties[2][1] == "安吉县"
+    assert counties[2][counties[0].index("网络零售额（元）")] == 1234.56
+
+
+def test_the_runs_list_links_to_the_dashboard(staff_client, in_public):
+    RollUpRun.objects.create(trigger="nightly", month_to=MONTH, counties_total=2, counties_done=1)
+
+    page = staff_client.get("/admin/hub/rolluprun/").content.decode()
+
+    assert f'href="{DASHBOARD}"' in page
+    assert "每晚自动" in page and "1/2" in page
+
+
 def test_the_points_xlsx_lists_every_point(staff_client, figures):
     response = staff_client.get(f"{DASHBOARD}export/points.xlsx?{PERIOD}")
 

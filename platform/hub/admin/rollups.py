@@ -250,7 +250,8 @@ class RollUpRunAdmin(admin.ModelAdmin):
         title = str(EXPORTS[table])
         name = f"{table}-{period.first:%Y%m}-{period.last:%Y%m}.{fmt}"
         if fmt == "xlsx":
-            content, kind = table_xlsx(headers, body, title=title), XLSX_TYPE
+            notes = reports.definitions_table(POINT if table == "points" else COUNTY)
+            content, kind = table_xlsx(headers, body, title=title, notes=notes), XLSX_TYPE
         else:
             content, kind = table_csv(headers, body), CSV_TYPE
         response = HttpResponse(content, content_type=kind)
