@@ -149,7 +149,9 @@ def build_county(clock: Clock, *, tag: str, scale: int = 1) -> dict:
     till_close(actor=clerk_q.user, point=point_q, counted_fen=till_expected(point=point_q) + 50)
     till_close(actor=clerk_p.user, point=point_p, counted_fen=till_expected(point=point_p))
     clock.reset()
-    return {"point_p": point_p, "point_q": point_q, "late": late}
+    return {
+        "point_p": point_p, "point_q": point_q, "late": late, "tea": tea, "buyer": buyer_1,
+    }  # fmt: skip
 
 
 def run_rollup(**options) -> RollUpRun:

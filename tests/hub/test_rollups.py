@@ -7,11 +7,13 @@ from django.conf import settings
 from django_tenants.utils import tenant_context
 
 from core import county_apps
+from county_sites.orders.services import order_cancel
 from hub.models import CountyMonthFigure, PointMonthFigure, RollUpRun
 from hub.rollups import FIGURES, POINT, month_current, month_previous, stored_keys
 from hub.services.rollups import RUN_TASK, rollup_run_request
 from hub.tasks import counties_rollup_nightly
-from tests.hub.rollup_helpers import Clock, build_county, months, recount, run_rollup
+from tests.fixtures.orders import place
+from tests.hub.rollup_helpers import Clock, build_county, local, months, recount, run_rollup
 
 
 @pytest.fixture
@@ -110,6 +112,29 @@ def test_the_scenario_lands_in_the_months_it_happened_in_local_time(
     figures = _stored_points(county)
     assert figures[(point_q.pk, first)]["orders_placed"] == 1
     assert figures[(point_q.pk, second)]["orders_placed"] == 1
+
+
+def test_a_closed_month_does_not_move_when_its_order_is_cancelled_later(
+    clock, in_county, county, bank_in_process
+):
+    """Anji's 10 that became 6: an order of a past month cancelled today is still that
+    month's order; the cancellation counts in this month."""
+    first, _second = months()
+    built = build_county(clock, tag="1")
+    clock.set(local(first, 20, 9))
+    order = place(built["buyer"], [(built["tea"], 1)], point=built["point_p"],
+                  payment="cash_on_pickup")  # fmt: skip
+    clock.reset()
+    run_rollup()
+    before = _stored(county, first)
+    cancelled_now = _stored(county, month_current())["orders_cancelled"]
+
+    order_cancel(order=order, actor=built["buyer"])
+    run_rollup()
+
+    assert _stored(county, first) == before
+    assert before["orders_placed"] == 7
+    assert _stored(county, month_current())["orders_cancelled"] == cancelled_now + 1
 
 
 def test_a_failing_county_fails_the_run_and_keeps_its_rows(
