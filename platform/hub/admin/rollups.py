@@ -26,10 +26,7 @@ from core.tables import CSV_TYPE, XLSX_TYPE, table_csv, table_xlsx
 from hub import reports
 from hub.dashboard import dashboard_context
 from hub.models import County, RollUpRun
-from hub.rollups import (
-    COUNTY,
-    POINT,
-)
+from hub.rollups import COUNTY, POINT
 from hub.selectors.rollups import (
     period_parse,
     rollup_computed_at,
