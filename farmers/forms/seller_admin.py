@@ -4,6 +4,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
+from accounts.services import mobile_normalize
+from core.errors import ApplicationError
 from farmers.models import Seller
 
 
@@ -20,6 +22,8 @@ class SellerCreateForm(WagtailAdminModelForm):
         ],
         help_text=_("卖家本人在服务点当面同意，或签署了纸质表格（请存档）。"),
     )
+    # Room for what people type around the number (spaces, +86); clean_mobile leaves 11 digits.
+    mobile = forms.CharField(label=_("手机号码"), max_length=20)
     bank_account_number = forms.CharField(
         label=_("银行卡号"),
         required=False,
@@ -30,6 +34,14 @@ class SellerCreateForm(WagtailAdminModelForm):
     class Meta:
         model = Seller
         fields = ["kind", "name", "mobile", "village", "registered_by_point", "bank_name"]
+
+    def clean_mobile(self):
+        # Folded before the model's check, which takes ASCII digits only: a number typed with
+        # a Chinese input method (１３７…) is the same handset, never a second seller.
+        try:
+            return mobile_normalize(mobile=self.cleaned_data.get("mobile", ""))
+        except ApplicationError as error:
+            raise forms.ValidationError(error.message) from None
 
 
 class SellerEditForm(WagtailAdminModelForm):

@@ -10,7 +10,7 @@ from core.county_tasks import counties_fan_out, schema_check
 from core.errors import ApplicationError
 from hub.models import County, RollUpRun
 from hub.services import rollups
-from hub.services.creation import county_creation_run
+from hub.services.creation import county_creation_run, county_creations_fail_stale
 
 logger = logging.getLogger(__name__)
 
@@ -20,6 +20,12 @@ def county_creation_task(creation_id: int) -> str:
     """Create a county requested in the province admin; a job already run is left alone."""
     creation = county_creation_run(creation_id=creation_id)
     return "skipped" if creation is None else creation.state
+
+
+@shared_task
+def county_creations_fail_stale_task() -> int:
+    """Beat: fail (and clean up) county creation jobs a worker lost."""
+    return len(county_creations_fail_stale())
 
 
 @shared_task(acks_late=True)
@@ -41,8 +47,7 @@ def rollup_county(run_id: int, county_id: int) -> str:
     )
     run = RollUpRun.objects.get(pk=run_id)
     try:
-        figures = rollups.rollup_county_compute(run=run)
-        rollups.rollup_county_store(run_id=run_id, county=county, figures=figures)
+        rollups.rollup_county_run(county=county, run=run)
     except Exception as error:  # noqa: BLE001  (any failure is the run's, with its reason)
         rollups.rollup_county_fail(
             run_id=run_id, county=county, error=f"{type(error).__name__}: {error}"

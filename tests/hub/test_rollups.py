@@ -248,3 +248,17 @@ def test_starting_a_run_fans_out_into_every_county_once(
     ]
     run.refresh_from_db()
     assert (run.state, run.counties_total, run.started_at is not None) == ("running", 2, True)
+
+
+def test_a_county_can_be_recomputed_without_a_run(in_county, county):
+    """What bench/rollup.py times: one county's every month, in its schema, no run record."""
+    from hub.services.rollups import rollup_county_run
+
+    assert rollup_county_run(county=county) is None
+
+    stored = _stored(county, month_current())
+    assert set(stored) == {f.key for f in FIGURES if f.is_stored}
+    with tenant_context(county):
+        expected, _points = recount([month_current()])
+    assert stored == expected[month_current()]
+    assert not RollUpRun.objects.exists()

@@ -145,11 +145,12 @@ class CountyCreationAdmin(admin.ModelAdmin):
 admin.site.register(CommissionRule, CommissionRuleAdmin)
 # The province catalogue's screens live in their own module; importing it registers them.
 import hub.admin.catalogue  # noqa: E402, F401
+import hub.admin.vocabulary  # noqa: E402, F401
 
 # The roll-up's runs and its dashboard (统计报表), in their own module.
 from hub.admin.rollups import RollUpRunAdmin  # noqa: E402
 
 admin.site.register(RollUpRun, RollUpRunAdmin)
-# The home page with the month's key figures on top. By its own name: django_tenants, first in
-# INSTALLED_APPS, has an admin/index.html of its own that would win over hub's.
+# The home page with the month's key figures on top. By its own name: django_tenants, before
+# hub in INSTALLED_APPS, has an admin/index.html of its own that would win over hub's.
 admin.site.index_template = "hub/admin/index.html"

@@ -98,19 +98,37 @@ def rollup_run_start(*, run_id: int) -> list[County]:
     return counties
 
 
-def rollup_months(*, run: RollUpRun, activity_start: dt.datetime | None) -> list[dt.date]:
-    """The months a run recomputes in one county: from the run's first month (or the county's
-    first activity) to its last."""
-    first = run.month_from
+def rollup_months(
+    *, month_from: dt.date | None, month_to: dt.date, activity_start: dt.datetime | None
+) -> list[dt.date]:
+    """The months to recompute in one county: from `month_from` (None: the county's first
+    activity) to `month_to`."""
+    first = month_from
     if first is None:
-        first = month_of(activity_start) if activity_start else run.month_to
-    return months_between(min(first, run.month_to), run.month_to)
+        first = month_of(activity_start) if activity_start else month_to
+    return months_between(min(first, month_to), month_to)
 
 
-def rollup_county_compute(*, run: RollUpRun) -> dict[dt.date, MonthFigures]:
+def rollup_county_run(
+    *, county: County, months: list[dt.date] | None = None, run: RollUpRun | None = None
+) -> RollUpRun | None:
+    """Inside `county`'s schema: recompute its figures of `months` (None: the run's months, or
+    without a run every month from its first activity to this one) and replace its rows; with
+    a run, count the county as done in it. Raises on any failure, leaving the rows as they
+    were (hub.tasks.rollup_county then fails the run with the reason)."""
+    if months is None:
+        months = rollup_months(
+            month_from=run.month_from if run else None,
+            month_to=run.month_to if run else month_current(),
+            activity_start=county_activity_start(),
+        )
+    figures = rollup_county_compute(months=months)
+    return rollup_county_store(run_id=run.pk if run else None, county=county, figures=figures)
+
+
+def rollup_county_compute(*, months: list[dt.date]) -> dict[dt.date, MonthFigures]:
     """Inside a county's schema: every month's figures, as its apps count them. A figure no
     app reports is an error (a roll-up with a hole would look like a zero)."""
-    months = rollup_months(run=run, activity_start=county_activity_start())
     figures = {}
     for month in months:
         part = county_month_figures(*month_bounds(month))
@@ -145,10 +163,10 @@ def _point_rows(county, month, part: MonthFigures, now) -> list[PointMonthFigure
 
 @transaction.atomic
 def rollup_county_store(
-    *, run_id: int, county: County, figures: dict[dt.date, MonthFigures]
-) -> RollUpRun:
+    *, run_id: int | None, county: County, figures: dict[dt.date, MonthFigures]
+) -> RollUpRun | None:
     """Replace the county's rows of these months with `figures` (so a rerun writes the same
-    rows) and count the county as done in the run."""
+    rows) and count the county as done in the run, if any."""
     now = timezone.now()
     months = list(figures)
     CountyMonthFigure.objects.filter(county=county, month__in=months).delete()
@@ -164,6 +182,8 @@ def rollup_county_store(
     PointMonthFigure.objects.bulk_create(
         row for month, part in figures.items() for row in _point_rows(county, month, part, now)
     )
+    if run_id is None:
+        return None
     return _county_finished(run_id=run_id, failed=False, now=now)
 
 
