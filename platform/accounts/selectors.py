@@ -5,6 +5,7 @@ from datetime import datetime, timedelta
 
 from accounts.models import Consent, SharingRecord, SmsCode, User
 from accounts.privacy import purpose_notice
+from core.county_apps import MonthFigures
 
 # One code per mobile per minute: long enough for a slow SMS to arrive before "resend".
 SMS_CODE_MOBILE_INTERVAL = timedelta(seconds=60)
@@ -51,11 +52,6 @@ def sms_code_request_wait_seconds(
         if oldest_counted:
             waits.append(_seconds_until(oldest_counted[0] + SMS_THROTTLE_WINDOW, now))
     return max(waits, default=0)
-
-
-def user_county_figures() -> dict:
-    """The province's roll-up of the current county (core.county_apps): registered users."""
-    return {"users": User.objects.count()}
 
 
 def consent_list_for_user(*, user) -> list[Consent]:
@@ -105,3 +101,18 @@ def consents_by_purpose(*, user) -> list[dict]:
 def sharing_records_for_user(*, user) -> list:
     """What of `user`'s data went to whom and when, the newest first."""
     return list(SharingRecord.objects.filter(user=user).select_related("consent"))
+
+
+def user_month_figures(start: datetime, end: datetime) -> MonthFigures:
+    """The province's monthly roll-up (hub.rollups): accounts registered before the month's
+    end, and those registered within it."""
+    return MonthFigures(
+        county={
+            "users_total": User.objects.filter(date_joined__lt=end).count(),
+            "users_new": User.objects.filter(date_joined__gte=start, date_joined__lt=end).count(),
+        }
+    )
+
+
+def user_activity_start() -> datetime | None:
+    return User.objects.order_by("date_joined").values_list("date_joined", flat=True).first()

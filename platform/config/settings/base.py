@@ -229,9 +229,12 @@ CELERY_RESULT_EXPIRES = 24 * 3600
 CELERY_TIMEZONE = "Asia/Shanghai"
 # Every beat schedule lives here, in one place (STYLE.md).
 CELERY_BEAT_SCHEDULE = {
-    "counties-refresh-stats": {
-        "task": "hub.tasks.counties_refresh_stats",
-        "schedule": 15 * 60,
+    # The province's monthly roll-up (hub.rollups): nightly at a quiet hour, the current and
+    # the previous month of every county. It replaces the 15-minute county summary, whose
+    # figures moved between refreshes; province staff can also recompute at once (统计报表).
+    "counties-rollup-nightly": {
+        "task": "hub.tasks.counties_rollup_nightly",
+        "schedule": crontab(hour=2, minute=30),
     },
     # County creation jobs whose worker died are failed and their half-made county removed
     # (hub.services.creation.STALE_MINUTES).
