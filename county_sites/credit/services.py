@@ -77,7 +77,7 @@ MSG_TERM_INVALID = _("请选择分期期数：%(terms)s 期。")
 MSG_BANK_DRAW_FAILED = _("银行暂时无法放款（%(code)s），请稍后再试或选择其他支付方式。")
 MSG_BANK_RETURN_FAILED = _("银行暂时无法退回授信（%(code)s），请稍后再试。")
 MSG_LIMIT_INVALID = _("授信额度必须大于 0。")
-MSG_RATE_INVALID = _("年利率必须在 0 到 36%% 之间。")
+MSG_RATE_INVALID = _("年利率必须在 0 到 %(max)s%% 之间。")
 MSG_NOTIFY_EVENT = _("未知的通知类型。")
 MSG_NOTIFY_DRAW_UNKNOWN = _("用信不存在。")
 MSG_NOTIFY_INSTALMENT_AMOUNT = _("还款金额与该期应还金额不符。")
@@ -129,7 +129,7 @@ def credit_line_grant(
     if limit_fen <= 0:
         raise ApplicationError(MSG_LIMIT_INVALID, field="limit_fen")
     if not 0 <= rate_bp <= MAX_RATE_BP:
-        raise ApplicationError(MSG_RATE_INVALID, field="rate_bp")
+        raise ApplicationError(MSG_RATE_INVALID % {"max": 36}, field="rate_bp")
     other = CreditLine.objects.filter(line_no=line_no).exclude(user=user).first()
     if other is not None:
         raise ApplicationError(MSG_LINE_OF_ANOTHER % {"line_no": line_no}, field="line_no")
