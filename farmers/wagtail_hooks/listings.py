@@ -22,6 +22,7 @@ from wagtail.admin.views.generic import models as generic
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import ListingButton
 
+from core.admin_display import ReadableInspectMixin
 from core.admin_forms import (
     ServiceEditMixin,
 )
@@ -101,8 +102,10 @@ class ListingIndexView(generic.IndexView):
         return buttons
 
 
-class ListingInspectView(generic.InspectView):
+class ListingInspectView(ReadableInspectMixin, generic.InspectView):
     """One listing with its certifications, photos, moderation log and the decision forms."""
+
+    money_labels = {"price_fen": _("单价")}
 
     moderate_url_name = None
     photo_url_name = None
