@@ -559,3 +559,20 @@ def point_delivery_for_point(*, point, pk) -> PointDelivery | None:
         .exclude(state=PointDelivery.State.PLANNED)
         .first()
     )
+
+
+def order_ids_cash_unstarted(*, confirmed_before) -> list[int]:
+    """Cash-on-pickup orders still `placed` (nothing prepared yet) that the buyer confirmed
+    before `confirmed_before`, oldest first: the cash hold's work (services.cash). An order a
+    clerk entered that the villager has not confirmed is not one (its own expiry)."""
+    return list(
+        Order.objects.filter(
+            state=Order.State.PLACED,
+            payment_method=Order.PaymentMethod.CASH_ON_PICKUP,
+            # placed_at <= buyer_confirmed_at: the placed_at bound only lets the index help.
+            placed_at__lt=confirmed_before,
+            buyer_confirmed_at__lt=confirmed_before,
+        )
+        .order_by("placed_at", "pk")
+        .values_list("pk", flat=True)
+    )
