@@ -345,6 +345,18 @@ def order_refundable_fen(order: Order) -> int:
     return paid - (approved or 0)
 
 
+def order_lines_open_for_refund(*, order: Order) -> list[OrderLine]:
+    """The lines of an online order the buyer may still ask back one by one: not covered by a
+    refund request waiting or approved. Empty for a cash order (what it lacks is not
+    charged: services.refunds)."""
+    if not order.is_online:
+        return []
+    covered = OrderLine.objects.filter(
+        refund_requests__state__in=[RefundRequest.State.REQUESTED, RefundRequest.State.APPROVED]
+    )
+    return list(order.lines.exclude(pk__in=covered).order_by("pk"))
+
+
 # ------------------------------------------------------------------------------
 # Delivery days: the operator's lists, manifests and pick lists; the clerk's receiving
 # ------------------------------------------------------------------------------

@@ -80,4 +80,4 @@ def test_refund_form_is_styled_like_the_storefront(county_client, buyer, tea, po
     assert '<div class="checkout">' in html and 'class="co-box"' in html
     assert '<button class="co-submit" type="submit">提交</button>' in html
     assert '<textarea id="refund-reason" name="reason"' in html
-    assert "退款金额 ¥128.00" in html
+    assert "整单可退 ¥128.00" in html
