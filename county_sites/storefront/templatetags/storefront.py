@@ -237,7 +237,7 @@ def site_nav_html(request, csrf_input: str) -> str:
     user = getattr(request, "user", None)
     signed_in = user is not None and user.is_authenticated
     roles = visitor_roles(user=user) if signed_in else NO_ROLES
-    return get_template("county_sites/_site_nav.html").render(
+    return get_template("county_sites/_site_nav.html", using="django").render(
         {
             "urls": _site_urls(),
             "roles": roles,
@@ -250,7 +250,9 @@ def site_nav_html(request, csrf_input: str) -> str:
 
 
 def site_footer_html() -> str:
-    return get_template("county_sites/_site_footer.html").render({"urls": _site_urls()})
+    return get_template("county_sites/_site_footer.html", using="django").render(
+        {"urls": _site_urls()}
+    )
 
 
 @register.simple_tag(takes_context=True)
