@@ -7,7 +7,7 @@ PYTHON ?= python3.11
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run setup venv lock messages lint format test test-fast bench services
+.PHONY: run setup upgrade venv lock messages lint format test test-fast bench services
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,10 +41,14 @@ services:
 messages: venv
 	$(PY) manage.py compilemessages --ignore=.venv -v 0
 
-setup: services venv messages
+# After pulling a release, on a live province too: schemas and permissions, no demo data.
+upgrade: services venv messages
 	$(PY) manage.py db_ensure
 	$(PY) manage.py migrate_schemas --executor=multiprocessing -v 1
 	$(PY) manage.py sync_county_groups
+
+# Development: the upgrade plus the demo province (never on a live province).
+setup: upgrade
 	$(PY) manage.py seed_demo
 
 run: setup
@@ -77,3 +81,4 @@ bench: setup
 	$(PY) -m bench.photos
 	$(PY) -m bench.storefront
 	$(PY) -m bench.clerk
+	$(PY) -m bench.rollup

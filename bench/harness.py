@@ -1,15 +1,20 @@
 """What every benchmark here needs: timestamped progress, its own throwaway database, free
-ports, CPU pinning, gunicorn servers and the wrk load generator. Benchmarks run from the repo
-root as `python -m bench.<name>`, which puts the root (and so `bench`) on sys.path; the
-product's packages come from the editable install (`make venv`)."""
+ports, CPU pinning, gunicorn servers, the wrk load generator and a checked load of one path.
+Benchmarks run from the repo root as `python -m bench.<name>`, which puts the root (and so
+`bench`) on sys.path; the product's packages come from the editable install (`make venv`)."""
 
 import contextlib
 import os
+import re
 import shutil
 import socket
+import statistics
 import subprocess
 import sys
+import threading
 import time
+import urllib.error
+import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 
@@ -142,3 +147,95 @@ class GunicornServer:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+
+
+# Load: one path, checked. Every response must be a 200 holding `expected`.
+MAX_REQUESTS_PYTHON_CLIENT = 100_000
+
+
+def fetch(
+    port: int, path: str, *, host: str, headers: dict | None = None
+) -> tuple[int, bytes, dict]:
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}{path}", headers={"Host": host, **(headers or {})}
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, response.read(), dict(response.headers)
+    except urllib.error.HTTPError as error:
+        return error.code, b"", {}
+
+
+WRK_LUA = """
+local threads = {}
+function setup(thread) table.insert(threads, thread) end
+function init(args) expected = args[1]; ok = 0; bad = 0 end
+function response(status, headers, body)
+  if status == 200 and string.find(body, expected, 1, true) then ok = ok + 1 else bad = bad + 1 end
+end
+function done(summary, latency, requests)
+  local o, b = 0, 0
+  for _, t in ipairs(threads) do o = o + t:get("ok"); b = b + t:get("bad") end
+  io.write(string.format("CHECK ok=%d bad=%d p95us=%d\\n", o, b, latency:percentile(95.0)))
+end
+"""
+
+
+def load_wrk(
+    wrk, port, path, expected, seconds, connections, lua, *, host: str
+) -> tuple[float, float, int]:
+    """(requests/s, p95 ms, wrong responses) of wrk on CPU 1 against a server on CPU 0."""
+    command = [
+        wrk,
+        "-t1",
+        f"-c{connections}",
+        f"-d{int(seconds)}s",
+        "-H",
+        f"Host: {host}",
+        "-s",
+        str(lua),
+        f"http://127.0.0.1:{port}{path}",
+        "--",
+        expected,
+    ]
+    done = subprocess.run(pinned(1, command), capture_output=True, text=True, timeout=seconds + 60)
+    rps = re.search(r"Requests/sec:\s+([\d.]+)", done.stdout)
+    check = re.search(r"CHECK ok=(\d+) bad=(\d+) p95us=(\d+)", done.stdout)
+    if done.returncode != 0 or not rps or not check:
+        sys.exit(f"wrk failed:\n{done.stdout}\n{done.stderr}")
+    return float(rps.group(1)), int(check.group(3)) / 1000, int(check.group(2))
+
+
+def load_python(
+    port, path, expected, seconds, connections, *, host: str
+) -> tuple[float, float, int]:
+    """As load_wrk, with threads and http.client when wrk cannot be installed."""
+    import http.client
+
+    latencies, bad = [], [0]
+    lock = threading.Lock()
+    deadline = time.monotonic() + seconds
+    wanted = expected.encode()
+
+    def worker():
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        while time.monotonic() < deadline and len(latencies) < MAX_REQUESTS_PYTHON_CLIENT:
+            start = time.perf_counter()
+            conn.request("GET", path, headers={"Host": host})
+            response = conn.getresponse()
+            body = response.read()
+            with lock:
+                latencies.append(time.perf_counter() - start)
+                if response.status != 200 or wanted not in body:
+                    bad[0] += 1
+        conn.close()
+
+    threads = [threading.Thread(target=worker) for _n in range(connections)]
+    started = time.monotonic()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.monotonic() - started
+    p95 = statistics.quantiles(latencies, n=20)[-1] * 1000 if len(latencies) > 20 else 0
+    return len(latencies) / elapsed, p95, bad[0]

@@ -25,23 +25,21 @@ import os
 import re
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
-import threading
-import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 from bench.harness import (
+    WRK_LUA,
     GunicornServer,
     database_create,
     database_drop,
-    pinned,
+    load_python,
+    load_wrk,
     say,
     wrk_ensure,
 )
+from bench.harness import fetch as harness_fetch
 
 BENCH_DB = "fengshou_storefront_bench"
 BENCH_ENV = {
@@ -60,7 +58,6 @@ os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings_storefront"
 COUNTY_SLUG = "benchshop"
 COUNTY_HOST = "benchshop.localhost"
 LISTINGS = 500
-MAX_REQUESTS_PYTHON_CLIENT = 100_000
 
 
 # ---------------------------------------------------------------------------------------------
@@ -210,83 +207,7 @@ def seed() -> dict:
 
 
 def fetch(port: int, path: str, headers: dict | None = None) -> tuple[int, bytes, dict]:
-    request = urllib.request.Request(
-        f"http://127.0.0.1:{port}{path}", headers={"Host": COUNTY_HOST, **(headers or {})}
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=10) as response:
-            return response.status, response.read(), dict(response.headers)
-    except urllib.error.HTTPError as error:
-        return error.code, b"", {}
-
-
-WRK_LUA = """
-local threads = {}
-function setup(thread) table.insert(threads, thread) end
-function init(args) expected = args[1]; ok = 0; bad = 0 end
-function response(status, headers, body)
-  if status == 200 and string.find(body, expected, 1, true) then ok = ok + 1 else bad = bad + 1 end
-end
-function done(summary, latency, requests)
-  local o, b = 0, 0
-  for _, t in ipairs(threads) do o = o + t:get("ok"); b = b + t:get("bad") end
-  io.write(string.format("CHECK ok=%d bad=%d p95us=%d\\n", o, b, latency:percentile(95.0)))
-end
-"""
-
-
-def load_wrk(wrk, port, path, expected, seconds, connections, lua) -> tuple[float, float, int]:
-    command = [
-        wrk,
-        "-t1",
-        f"-c{connections}",
-        f"-d{int(seconds)}s",
-        "-H",
-        f"Host: {COUNTY_HOST}",
-        "-s",
-        str(lua),
-        f"http://127.0.0.1:{port}{path}",
-        "--",
-        expected,
-    ]
-    done = subprocess.run(pinned(1, command), capture_output=True, text=True, timeout=seconds + 60)
-    rps = re.search(r"Requests/sec:\s+([\d.]+)", done.stdout)
-    check = re.search(r"CHECK ok=(\d+) bad=(\d+) p95us=(\d+)", done.stdout)
-    if done.returncode != 0 or not rps or not check:
-        sys.exit(f"wrk failed:\n{done.stdout}\n{done.stderr}")
-    return float(rps.group(1)), int(check.group(3)) / 1000, int(check.group(2))
-
-
-def load_python(port, path, expected, seconds, connections) -> tuple[float, float, int]:
-    import http.client
-
-    latencies, bad = [], [0]
-    lock = threading.Lock()
-    deadline = time.monotonic() + seconds
-    wanted = expected.encode()
-
-    def worker():
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-        while time.monotonic() < deadline and len(latencies) < MAX_REQUESTS_PYTHON_CLIENT:
-            start = time.perf_counter()
-            conn.request("GET", path, headers={"Host": COUNTY_HOST})
-            response = conn.getresponse()
-            body = response.read()
-            with lock:
-                latencies.append(time.perf_counter() - start)
-                if response.status != 200 or wanted not in body:
-                    bad[0] += 1
-        conn.close()
-
-    threads = [threading.Thread(target=worker) for _n in range(connections)]
-    started = time.monotonic()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    elapsed = time.monotonic() - started
-    p95 = statistics.quantiles(latencies, n=20)[-1] * 1000 if len(latencies) > 20 else 0
-    return len(latencies) / elapsed, p95, bad[0]
+    return harness_fetch(port, path, host=COUNTY_HOST, headers=headers)
 
 
 def transferred_size(port: int) -> tuple[int, int, int, int]:
@@ -361,12 +282,14 @@ def main() -> None:
             for name, server, path, expected in targets:
                 if wrk:
                     result = load_wrk(
-                        wrk, server.port, path, expected, args.duration, args.connections, lua
-                    )
+                        wrk, server.port, path, expected, args.duration, args.connections, lua,
+                        host=COUNTY_HOST,
+                    )  # fmt: skip
                 else:
                     result = load_python(
-                        server.port, path, expected, args.duration, args.connections
-                    )
+                        server.port, path, expected, args.duration, args.connections,
+                        host=COUNTY_HOST,
+                    )  # fmt: skip
                 results[name].append(result)
             say(f"round {round_number + 1}/{args.rounds} done")
 

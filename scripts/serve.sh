@@ -5,6 +5,8 @@ HOST=${HOST:-127.0.0.1}
 PORT=${PORT:-8000}
 PY=.venv/bin/python
 # No PYTHONPATH: config and the apps come from the editable install (make venv).
+# Celery's app (like wsgi and asgi) defaults to production settings; this is development.
+export DJANGO_SETTINGS_MODULE=${DJANGO_SETTINGS_MODULE:-config.settings.dev}
 
 .venv/bin/celery -A config worker --beat --loglevel=INFO --concurrency=2 \
   --schedule var/celerybeat-schedule &

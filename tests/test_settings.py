@@ -8,6 +8,14 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
+# Everything production needs (tests/test_production_refuses.py breaks each in turn).
+PRODUCTION_ENV = {
+    "SECRET_KEY": "x7#kq2!pz9w" * 6,
+    "ALLOWED_HOSTS": ".fengshou.example.cn,fengshou.example.cn",
+    "FENGSHOU_BASE_DOMAIN": "fengshou.example.cn",
+    "FENGSHOU_SMS_BACKEND": "provincesms.backends.ProviderBackend",
+    "FENGSHOU_BANK_BASE_URL": "https://gateway.bank.example.cn",
+}
 
 
 def _manage(*args: str, **env: str) -> subprocess.CompletedProcess:
@@ -29,8 +37,7 @@ def test_production_settings_pass_check_deploy_without_warnings():
         "--fail-level",
         "WARNING",
         DJANGO_SETTINGS_MODULE="config.settings.production",
-        SECRET_KEY="x7#kq2!pz9w" * 6,
-        ALLOWED_HOSTS=".fengshou.example.cn,fengshou.example.cn",
+        **PRODUCTION_ENV,
     )
 
     assert result.returncode == 0, result.stdout + result.stderr
@@ -77,8 +84,7 @@ def test_production_trusts_one_reverse_proxy_for_the_client_address():
         "-c",
         "from django.conf import settings; print(settings.FENGSHOU_TRUSTED_PROXY_COUNT)",
         DJANGO_SETTINGS_MODULE="config.settings.production",
-        SECRET_KEY="x7#kq2!pz9w" * 6,
-        ALLOWED_HOSTS="fengshou.example.cn",
+        **PRODUCTION_ENV,
     )
 
     assert result.returncode == 0, result.stderr

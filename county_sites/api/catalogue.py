@@ -6,7 +6,7 @@ from ninja import Query, Router
 from ninja.pagination import paginate
 
 from core.errors import ApplicationError
-from county_sites.api.errors import MSG_CATEGORY_UNKNOWN
+from county_sites.api.errors import MSG_CATEGORY_UNKNOWN, MSG_CERTIFICATION_UNKNOWN
 from county_sites.api.pagination import PagePagination
 from county_sites.api.schemas.catalogue import (
     CategoryOut,
@@ -27,6 +27,7 @@ from county_sites.catalogue.selectors import (
     listing_get_live,
     search_listings,
 )
+from hub.vocabulary import certification_choices
 
 router = Router(tags=["catalogue"])
 
@@ -44,6 +45,8 @@ def listings(request, filters: Query[ListingFilters]):
         category = category_get_active(slug=filters.category)
         if category is None:
             raise ApplicationError(MSG_CATEGORY_UNKNOWN, field="category")
+    if filters.certification and filters.certification not in dict(certification_choices()):
+        raise ApplicationError(MSG_CERTIFICATION_UNKNOWN, field="certification")
     return listing_catalogue(
         filters=CatalogueFilters(
             category=category,

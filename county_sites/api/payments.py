@@ -2,7 +2,6 @@
 POST /orders/{number}/pay/ (where to send the buyer: the bank's pay page), through
 county_sites.orders.services as the order page's pay button does."""
 
-from django.urls import reverse
 from ninja import Router
 
 from county_sites.api.auth import resident_auth
@@ -12,6 +11,7 @@ from county_sites.api.schemas.payments import PaymentStatus, PaymentStatusOut, P
 from county_sites.api.selectors import payment_for_order
 from county_sites.orders.services import order_pay_start, order_payment_reconcile
 from county_sites.payments.providers import provider_get
+from county_sites.payments.services import payment_callback_urls
 
 router = Router(tags=["payments"], auth=resident_auth)
 
@@ -42,7 +42,6 @@ def pay(request, number: str):
     order = own_order(request, number)
     url = order_pay_start(
         order=order,
-        notify_url=request.build_absolute_uri(reverse("payments:notify_bank_gateway")),
-        return_url=request.build_absolute_uri(reverse("payments:return", args=[order.number])),
+        **payment_callback_urls(number=order.number),
     )
     return {"order_number": order.number, "redirect_url": url}

@@ -8,7 +8,7 @@ from django.forms.renderers import Jinja2 as Jinja2FormRenderer
 from django.utils.translation import gettext_lazy as _
 
 from county_sites.catalogue.selectors import CatalogueFilters, Sort
-from hub.taxonomy import Certification
+from hub.vocabulary import active_certification_choices
 
 SORT_CHOICES = [
     (Sort.NEWEST, _("最新上架")),
@@ -45,7 +45,7 @@ class CatalogueFilterForm(forms.Form):
     )
     certification = forms.ChoiceField(
         label=_("认证"),
-        choices=[("", _("不限")), *Certification.choices],
+        choices=lambda: [("", _("不限")), *active_certification_choices()],
         required=False,
     )
     village = forms.ChoiceField(label=_("产地村"), required=False)

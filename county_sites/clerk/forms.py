@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from farmers.forms.seller import MAX_PRICE_YUAN, MSG_NUMBER_FORMAT, MSG_PRICE_FORMAT
 from farmers.services import MSG_PRICE_REQUIRED, MSG_STOCK_REQUIRED
 from hub.models import Category
-from hub.taxonomy import Unit
+from hub.vocabulary import active_unit_choices
 
 
 class CategoryChoiceField(forms.ModelChoiceField):
@@ -26,7 +26,7 @@ class AssistedListingForm(forms.Form):
     category = CategoryChoiceField(
         label=_("类目"), queryset=Category.objects.none(), empty_label=_("请选择")
     )
-    unit = forms.ChoiceField(label=_("单位"), choices=Unit.choices)
+    unit = forms.ChoiceField(label=_("单位"), choices=active_unit_choices)
     price_yuan = forms.DecimalField(
         label=_("单价（元）"),
         max_digits=8,

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from core.money import yuan
 from county_sites.ledger.selectors import CommissionStatement
 
-_MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
+_MONTH = re.compile(r"^([0-9]{4})-([0-9]{1,2})$")
 
 
 def statement_month_parse(text: str | None, *, today: dt.date) -> dt.date | None:

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.money import yuan
-from hub.taxonomy import Unit
+from hub.vocabulary import unit_choices
 
 
 class DeliveryZone(models.Model):
@@ -404,7 +404,7 @@ class OrderLine(models.Model):
         "farmers.Seller", verbose_name=_("卖家"), on_delete=models.PROTECT, related_name="+"
     )
     title = models.CharField(_("标题"), max_length=80)
-    unit = models.CharField(_("单位"), max_length=16, choices=Unit.choices)
+    unit = models.CharField(_("单位"), max_length=16, choices=unit_choices)
     price_fen = models.PositiveIntegerField(_("单价（分）"))
     quantity = models.PositiveIntegerField(_("数量"))
     line_total_fen = models.PositiveIntegerField(_("小计（分）"))

@@ -35,6 +35,7 @@ from county_sites.orders.services import (
     refund_request_lines_create,
 )
 from county_sites.orders.services.refunds import MSG_REFUND_LINES_INVALID
+from county_sites.payments.services import payment_callback_urls
 from service_points.selectors import service_point_list_open
 
 # Residents sign in by SMS at /account/login/ (accounts), then come back here.
@@ -68,7 +69,8 @@ def cart_add(request):
     listing_id = request.POST.get("listing", "")
     quantity = request.POST.get("quantity", "1")
     try:
-        if not listing_id.isdigit():
+        # ASCII digits of a bigint at most: anything else names no listing.
+        if not (listing_id.isascii() and listing_id.isdigit() and len(listing_id) <= 18):
             raise Http404
         if request.user.is_authenticated:
             cart_line_set(user=request.user, listing_id=int(listing_id), quantity=quantity)
@@ -142,10 +144,7 @@ def checkout(request):
         try:
             url = order_pay_start(
                 order=order,
-                notify_url=request.build_absolute_uri(reverse("payments:notify_bank_gateway")),
-                return_url=request.build_absolute_uri(
-                    reverse("payments:return", args=[order.number])
-                ),
+                **payment_callback_urls(number=order.number),
             )
         except ApplicationError:
             url = None  # the order page offers "pay" again

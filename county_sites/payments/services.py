@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -27,6 +28,7 @@ from county_sites.payments.bank import BankError
 from county_sites.payments.models import NotifyNonce, Payment, PaymentSettings, Refund
 from county_sites.payments.providers import QueryResult, provider_get
 from county_sites.payments.selectors import payment_settings_get
+from hub.selectors import county_public_url
 from sandbox_bank.api import merchant_onboard
 
 logger = logging.getLogger(__name__)
@@ -99,6 +101,20 @@ def payment_open(*, order) -> Payment:
         },
     )
     return payment
+
+
+def payment_callback_urls(*, number: str) -> dict[str, str]:
+    """notify_url and return_url for order `number` of the current county, on its configured
+    primary domain (hub.selectors.county_public_url), whatever host the request came on."""
+    county = connection.tenant
+    return {
+        "notify_url": county_public_url(
+            county=county, path=reverse("payments:notify_bank_gateway")
+        ),
+        "return_url": county_public_url(
+            county=county, path=reverse("payments:return", args=[number])
+        ),
+    }
 
 
 def payment_pay_url(*, order, notify_url: str, return_url: str) -> str | None:

@@ -16,7 +16,7 @@ from county_sites.orders.services import (
     order_payment_notify,
     order_payment_reconcile,
 )
-from county_sites.payments.services import NotifyRejectedError
+from county_sites.payments.services import NotifyRejectedError, payment_callback_urls
 
 # Residents sign in by SMS at /account/login/ (accounts), then come back here.
 login_required = _login_required(login_url=reverse_lazy("accounts:login"))
@@ -33,8 +33,7 @@ def pay(request, number: str):
     try:
         url = order_pay_start(
             order=order,
-            notify_url=request.build_absolute_uri(reverse("payments:notify_bank_gateway")),
-            return_url=request.build_absolute_uri(reverse("payments:return", args=[number])),
+            **payment_callback_urls(number=order.number),
         )
     except ApplicationError as error:
         return HttpResponseRedirect(f"{detail}?error={error.message}", status=303)

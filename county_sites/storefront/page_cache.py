@@ -24,15 +24,21 @@ view from Redis alone and above 1.0 with that memory in front. The price: after 
 workers may serve the old page for up to that many seconds (the purging worker forgets at
 once).
 
+Redis unreachable (issue 12): the page is rendered from the database as if uncached, and the
+worker logs a warning and leaves Redis alone for REDIS_DOWN_BACKOFF_SECONDS before trying
+again, so a Redis that hangs costs one timeout per worker per back-off, not one per request.
+A purge that cannot reach Redis is logged too: the entries it meant to hide are in that Redis,
+and expire within FENGSHOU_PAGE_CACHE_SECONDS of its return.
+
 CSRF: a cached page is shared, but its forms (language switch, add to cart) need the visitor's
 own CSRF token. The stored copy has the token replaced by a placeholder, filled on every hit
 with `get_token(request)`, which also makes Django set the visitor's CSRF cookie.
 """
 
 import hashlib
+import logging
 import re
 import time
-from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
@@ -40,11 +46,16 @@ from django.db import connection
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.utils import translation
-from django_tenants.utils import get_public_schema_name, schema_context
+from django_tenants.utils import schema_context
+from redis.exceptions import RedisError
 
+from core.page_cache import page_cache_mark, page_cacheable
 from county_sites.orders.selectors import SESSION_CART
 
+logger = logging.getLogger(__name__)
+
 CACHE_HEADER = "X-Page-Cache"
+REDIS_DOWN_BACKOFF_SECONDS = 5.0
 CSRF_PLACEHOLDER = b"__fengshou_csrf_token__"
 _CSRF_VALUE = re.compile(rb'name="csrfmiddlewaretoken" value="([A-Za-z0-9]+)"')
 
@@ -52,6 +63,21 @@ _CSRF_VALUE = re.compile(rb'name="csrfmiddlewaretoken" value="([A-Za-z0-9]+)"')
 _memory: dict[tuple, tuple[float, tuple]] = {}
 # schema -> (expires at; generation)
 _generations: dict[str, tuple[float, int]] = {}
+# monotonic time before which this process does not try Redis again (it failed just now)
+_redis_down_until = 0.0
+
+
+def _redis_usable(now: float) -> bool:
+    return now >= _redis_down_until
+
+
+def _redis_failed(what: str) -> None:
+    global _redis_down_until  # noqa: PLW0603  (one number per process, on purpose)
+    _redis_down_until = time.monotonic() + REDIS_DOWN_BACKOFF_SECONDS
+    logger.warning(
+        "Page cache: Redis unreachable (%s); serving from the database for %.0f s",
+        what, REDIS_DOWN_BACKOFF_SECONDS, exc_info=True,
+    )  # fmt: skip
 
 
 def _setting(name: str, default):
@@ -65,21 +91,9 @@ def page_cache_enabled() -> bool:
 # ------------------------------------------------------------------------------------------
 # Opting in
 # ------------------------------------------------------------------------------------------
-def page_cache_mark(response):
-    response.page_cacheable = True
-    return response
-
-
-def page_cacheable(view):
-    """Decorator: this view's responses may be cached for anonymous visitors."""
-
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        return page_cache_mark(view(request, *args, **kwargs))
-
-    # Read by the middleware's process_view: only such views are looked up in the cache.
-    wrapped.page_cacheable = True
-    return wrapped
+# page_cache_mark and page_cacheable live in core (the hub portal opts in too); here for the
+# storefront's imports.
+__all__ = ["PageCacheMiddleware", "PageCacheableMixin", "page_cache_mark", "page_cacheable"]
 
 
 def _view_may_be_cached(view_func) -> bool:
@@ -111,11 +125,14 @@ def page_cache_purge_county(*, schema_name: str | None = None) -> None:
     schema_name = schema_name or connection.schema_name
     with schema_context(schema_name):
         key = _generation_key()
-        cache.add(key, 0, timeout=None)
         try:
-            cache.incr(key)
-        except ValueError:  # evicted between add and incr
-            cache.set(key, 1, timeout=None)
+            cache.add(key, 0, timeout=None)
+            try:
+                cache.incr(key)
+            except ValueError:  # evicted between add and incr
+                cache.set(key, 1, timeout=None)
+        except RedisError:
+            _redis_failed(f"purge of {schema_name}")
     _generations.pop(schema_name, None)
     for memory_key in [k for k in _memory if k[0] == schema_name]:
         _memory.pop(memory_key, None)
@@ -123,8 +140,10 @@ def page_cache_purge_county(*, schema_name: str | None = None) -> None:
 
 def page_cache_clear_local() -> None:
     """Forget this process's memory (tests)."""
+    global _redis_down_until  # noqa: PLW0603
     _memory.clear()
     _generations.clear()
+    _redis_down_until = 0.0
 
 
 def _generation(schema_name: str, now: float, memory_seconds: float) -> int:
@@ -143,8 +162,8 @@ def _generation(schema_name: str, now: float, memory_seconds: float) -> int:
 def _request_cacheable(request) -> bool:
     if request.method not in ("GET", "HEAD") or not page_cache_enabled():
         return False
-    tenant = getattr(request, "tenant", None)
-    if tenant is None or tenant.schema_name == get_public_schema_name():
+    # The hub host (public schema) too: its portal opts in (hub.views).
+    if getattr(request, "tenant", None) is None:
         return False
     if request.COOKIES.get("messages"):
         return False
@@ -220,7 +239,14 @@ class PageCacheMiddleware:
         if store is not None and _response_cacheable(request, response):
             where, key, now, memory_seconds = store
             entry = _entry_from(response)
-            cache.set(key, entry, _setting("FENGSHOU_PAGE_CACHE_SECONDS", 300))
+            seconds = getattr(response, "page_cache_seconds", None)
+            if seconds is None:
+                seconds = _setting("FENGSHOU_PAGE_CACHE_SECONDS", 300)
+            try:
+                cache.set(key, entry, seconds)
+            except RedisError:
+                _redis_failed("store")
+                return response
             self._remember(where, entry, now, memory_seconds)
             response[CACHE_HEADER] = "miss"
         return response
@@ -242,10 +268,16 @@ class PageCacheMiddleware:
         if remembered and remembered[0] > now:
             return _response_from(remembered[1], request)
 
-        generation = _generation(schema_name, now, memory_seconds)
-        digest = hashlib.md5(repr(where[1:]).encode(), usedforsecurity=False).hexdigest()
-        key = f"pagecache:{generation}:{digest}"
-        entry = cache.get(key)
+        if not _redis_usable(now):
+            return None  # rendered from the database, not stored
+        try:
+            generation = _generation(schema_name, now, memory_seconds)
+            digest = hashlib.md5(repr(where[1:]).encode(), usedforsecurity=False).hexdigest()
+            key = f"pagecache:{generation}:{digest}"
+            entry = cache.get(key)
+        except RedisError:
+            _redis_failed("lookup")
+            return None
         if entry is not None:
             self._remember(where, entry, now, memory_seconds)
             return _response_from(entry, request)

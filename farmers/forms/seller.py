@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from farmers.models import Listing, ListingCertification, TraceabilityBatch
 from farmers.services import MSG_PRICE_REQUIRED, MSG_STOCK_NEGATIVE
 from hub.models import Category
-from hub.taxonomy import Certification, Unit
+from hub.vocabulary import active_certification_choices, active_unit_choices
 
 MAX_PRICE_YUAN = Decimal("999999.99")
 MSG_PRICE_FORMAT = _("请填写单价（元），最多两位小数，例如 3.50。")
@@ -45,7 +45,7 @@ class ListingForm(forms.Form):
     category = CategoryChoiceField(
         label=_("类目"), queryset=Category.objects.none(), empty_label=_("请选择")
     )
-    unit = forms.ChoiceField(label=_("单位"), choices=Unit.choices)
+    unit = forms.ChoiceField(label=_("单位"), choices=active_unit_choices)
     price_yuan = forms.DecimalField(
         label=_("单价（元）"),
         max_digits=8,
@@ -125,7 +125,7 @@ class StockForm(forms.Form):
 
 
 class CertificationForm(forms.Form):
-    kind = forms.ChoiceField(label=_("认证类型"), choices=Certification.choices)
+    kind = forms.ChoiceField(label=_("认证类型"), choices=active_certification_choices)
     certificate_number = forms.CharField(
         label=ListingCertification._meta.get_field("certificate_number").verbose_name,
         max_length=64,

@@ -1,7 +1,6 @@
 """Forms of the county Wagtail admin for sellers; saving goes through farmers.services."""
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
@@ -45,11 +44,13 @@ class SellerCreateForm(WagtailAdminModelForm):
         model = Seller
         fields = ["kind", "name", "mobile", "village", "registered_by_point", "bank_name"]
 
-    def clean_mobile(self) -> str:
+    def clean_mobile(self):
+        # Folded before the model's check, which takes ASCII digits only: a number typed with
+        # a Chinese input method (１３７…) is the same handset, never a second seller.
         try:
-            return mobile_normalize(mobile=self.cleaned_data["mobile"])
+            return mobile_normalize(mobile=self.cleaned_data.get("mobile", ""))
         except ApplicationError as error:
-            raise ValidationError(error.message) from None
+            raise forms.ValidationError(error.message) from None
 
 
 class SellerEditForm(WagtailAdminModelForm):

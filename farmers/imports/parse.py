@@ -56,7 +56,7 @@ from farmers.imports.columns import (
 from farmers.models import ImportJob, Seller
 from farmers.services import MSG_PRICE_REQUIRED, MSG_STOCK_NEGATIVE
 from hub.models import Category
-from hub.taxonomy import Certification, Unit
+from hub.vocabulary import active_certification_choices, active_unit_choices
 
 
 # ------------------------------------------------------------------------------
@@ -218,22 +218,28 @@ def _category_normal(text: str) -> str:
 
 
 def _choice(column_key: str, text: str, choices) -> str:
-    for value, label in choices.choices:
-        if text in (value, str(label)):
+    """`choices`: (value, label) pairs, a Choices enum or a callable giving the pairs."""
+    if hasattr(choices, "choices"):
+        choices = choices.choices
+    elif callable(choices):
+        choices = choices()
+    pairs = [(value, str(label)) for value, label in choices]
+    for value, label in pairs:
+        if text in (value, label):
             return value
     raise ValueError(
         MSG_CHOICE
         % {
             "column": COLUMNS_BY_KEY[column_key].header,
             "value": text,
-            "choices": "、".join(str(label) for label in choices.labels),
+            "choices": "、".join(label for _value, label in pairs),
         }
     )
 
 
-PRICE_RE = re.compile(r"^\d+(\.\d+)?$")
-DATE_RE = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:[ T]00:00(?::00)?)?$")
-INTEGER_RE = re.compile(r"^-?\d+(?:\.0+)?$")
+PRICE_RE = re.compile(r"^[0-9]+(\.[0-9]+)?$")
+DATE_RE = re.compile(r"^([0-9]{4})[-/.年]([0-9]{1,2})[-/.月]([0-9]{1,2})日?(?:[ T]00:00(?::00)?)?$")
+INTEGER_RE = re.compile(r"^-?[0-9]+(?:\.0+)?$")
 
 
 def price_fen_parse(text: str) -> int:
@@ -355,7 +361,7 @@ def row_parse(row_number: int, cells: dict[str, str], lookups: Lookups) -> Parse
     if cell("category"):
         listing["category"] = parse("category", lookups.category)
     if cell("unit"):
-        listing["unit"] = parse("unit", partial(_choice, "unit", choices=Unit))
+        listing["unit"] = parse("unit", partial(_choice, "unit", choices=active_unit_choices))
     if cell("price"):
         listing["price_fen"] = parse("price", price_fen_parse)
     if cell("stock"):
@@ -379,7 +385,8 @@ def row_parse(row_number: int, cells: dict[str, str], lookups: Lookups) -> Parse
     if cell("certification"):
         row.certification = {
             "kind": parse(
-                "certification", partial(_choice, "certification", choices=Certification)
+                "certification",
+                partial(_choice, "certification", choices=active_certification_choices),
             ),
             "certificate_number": cell("certificate_number"),
             "issuer": cell("certificate_issuer"),

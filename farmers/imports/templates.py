@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from farmers.imports.columns import COLUMNS
 from farmers.models import Seller
 from hub.models import Category
-from hub.taxonomy import Certification, Unit
+from hub.vocabulary import active_certification_choices, active_unit_choices
 
 
 def template_csv() -> bytes:
@@ -47,9 +47,9 @@ def template_xlsx() -> bytes:
         )  # fmt: skip
     help_sheet.append([])
     for label, values in (
-        (_("单位"), Unit.labels),
+        (_("单位"), [label for _code, label in active_unit_choices()]),
         (_("卖家类型"), Seller.Kind.labels),
-        (_("认证类型"), Certification.labels),
+        (_("认证类型"), [label for _code, label in active_certification_choices()]),
         (_("类目"), [str(category) for category in Category.objects.filter(is_active=True)
                      .select_related("parent")]),
     ):  # fmt: skip

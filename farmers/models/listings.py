@@ -14,7 +14,8 @@ from django.utils.translation import gettext_lazy as _
 
 from core.money import yuan
 from farmers.models.sellers import Seller
-from hub.taxonomy import CERTIFICATE_NUMBER_REQUIRED, Certification, Unit
+from hub.taxonomy import Unit
+from hub.vocabulary import certificate_number_required, certification_choices, unit_choices
 
 # Public traceability codes: no 0/o/1/l/i so a code read aloud or copied from a label survives.
 TRACE_CODE_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
@@ -49,7 +50,7 @@ class Listing(models.Model):
     category = models.ForeignKey(
         "hub.Category", verbose_name=_("类目"), on_delete=models.PROTECT, related_name="+"
     )
-    unit = models.CharField(_("单位"), max_length=16, choices=Unit.choices, default=Unit.JIN)
+    unit = models.CharField(_("单位"), max_length=16, choices=unit_choices, default=Unit.JIN)
     price_fen = models.PositiveIntegerField(_("单价（分）"), default=0)
     stock = models.PositiveIntegerField(_("库存"), default=0)
     min_order_qty = models.PositiveIntegerField(
@@ -127,7 +128,7 @@ class ListingCertification(models.Model):
     farmers.services; a change sends an approved listing back to review."""
 
     listing = models.ForeignKey(Listing, on_delete=models.CASCADE, related_name="certifications")
-    kind = models.CharField(_("认证类型"), max_length=20, choices=Certification.choices)
+    kind = models.CharField(_("认证类型"), max_length=20, choices=certification_choices)
     certificate_number = models.CharField(_("证书编号"), max_length=64, blank=True)
     issuer = models.CharField(_("发证机构"), max_length=128, blank=True)
     valid_until = models.DateField(_("有效期至"), null=True, blank=True)
@@ -146,7 +147,7 @@ class ListingCertification(models.Model):
         return f"{self.get_kind_display()} {self.certificate_number}".strip()
 
     def clean(self):
-        if self.kind in CERTIFICATE_NUMBER_REQUIRED and not self.certificate_number.strip():
+        if certificate_number_required(self.kind) and not self.certificate_number.strip():
             raise ValidationError(
                 {
                     "certificate_number": _("“%(kind)s”必须填写证书编号。")

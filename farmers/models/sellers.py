@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import mobile_validator
 
-last4_validator = RegexValidator(r"^\d{4}\Z", _("只保存银行卡号的后4位数字。"))
+last4_validator = RegexValidator(r"^[0-9]{4}\Z", _("只保存银行卡号的后4位数字。"))
 
 
 class Seller(models.Model):

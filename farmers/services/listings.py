@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from core.errors import ApplicationError, full_clean_or_refuse
+from core.limits import QUANTITY_MAX, STOCK_MAX
 from core.updates import model_update
 from farmers.models import Listing, ListingCertification, Seller
 from farmers.permissions import can_act_for_seller, can_help_at_counter
@@ -29,6 +30,8 @@ from farmers.services.province import listing_province_sync_queue
 MSG_TITLE_REQUIRED = _("请填写商品标题。")
 MSG_PRICE_REQUIRED = _("单价必须大于0。")
 MSG_STOCK_NEGATIVE = _("库存不能小于0。")
+MSG_STOCK_TOO_LARGE = _("库存最多 %(max)s。")
+MSG_MIN_ORDER_TOO_LARGE = _("起订量最多 %(max)s。")
 MSG_CERTIFICATION_DUPLICATE = _("这个商品已有“%(kind)s”认证，请先删除旧的。")
 
 LISTING_EDITABLE_FIELDS = (
@@ -65,6 +68,7 @@ def listing_create(
     ):
         raise ApplicationError(MSG_NOT_FOR_THIS_SELLER)
     category_check(category)
+    _numbers_check(stock=stock, min_order_qty=min_order_qty)
     listing = Listing(
         seller=seller,
         title=title.strip(),
@@ -84,7 +88,18 @@ def listing_create(
     return listing
 
 
+def _numbers_check(*, stock: int, min_order_qty: int) -> None:
+    """Within what a column holds (core.limits), refused with a message rather than a 500."""
+    if stock > STOCK_MAX:
+        raise ApplicationError(MSG_STOCK_TOO_LARGE % {"max": STOCK_MAX}, field="stock")
+    if min_order_qty > QUANTITY_MAX:
+        raise ApplicationError(
+            MSG_MIN_ORDER_TOO_LARGE % {"max": QUANTITY_MAX}, field="min_order_qty"
+        )
+
+
 def _listing_update_validate(locked: Listing, changed: list[str]) -> None:
+    _numbers_check(stock=locked.stock, min_order_qty=locked.min_order_qty)
     if "category" in changed:
         category_check(locked.category)
     if "title" in changed and not locked.title:
@@ -123,6 +138,7 @@ def listing_stock_set(*, actor, listing: Listing, stock: int) -> Listing:
     """Set the stock (the two-tap update on the seller's phone); a live listing stays live."""
     if stock < 0:
         raise ApplicationError(MSG_STOCK_NEGATIVE, field="stock")
+    _numbers_check(stock=stock, min_order_qty=1)
     locked = listing_lock(listing)
     owner_or_operator_check(actor, locked)
     locked.stock = stock

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.services import mobile_normalize
 from core.errors import ApplicationError, full_clean_or_refuse
 from core.roles import county_operator_check
 from core.updates import model_update
@@ -23,7 +24,7 @@ MSG_BANK_NAME_REQUIRED = _("填写银行卡号时请同时填写开户银行。"
 SELLER_EDITABLE_FIELDS = ("kind", "name", "village")
 SELLER_OPERATOR_FIELDS = ("id_verification", "registered_by_point")
 
-BANK_ACCOUNT_RE = re.compile(r"^\d{12,19}\Z")
+BANK_ACCOUNT_RE = re.compile(r"^[0-9]{12,19}\Z")
 
 
 def _bank_last4(*, bank_name: str, bank_account_number: str) -> str:
@@ -91,7 +92,8 @@ def seller_register(
         if user is None or not can_help_at_counter(actor, seller_user_id=user.pk):
             county_operator_check(actor)
         recorded_by = actor
-    mobile = mobile.strip()
+    # One number, one form (ASCII digits; full-width folded): as the SMS login stores it.
+    mobile = mobile_normalize(mobile=mobile)
     if Seller.objects.filter(mobile=mobile).exists():
         raise ApplicationError(MSG_MOBILE_TAKEN % {"mobile": mobile}, field="mobile")
     if user is not None:

@@ -1,7 +1,12 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
+from accounts.forms import ProvinceStaffLoginForm
 from accounts.models import User
+
+# The province admin's password login locks after repeated failures (accounts.lockout).
+admin.site.login_form = ProvinceStaffLoginForm
+admin.site.login_template = "accounts/province_admin_login.html"
 
 
 @admin.register(User)

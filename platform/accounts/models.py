@@ -11,7 +11,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-mobile_validator = RegexValidator(r"^1[3-9]\d{9}\Z", _("请输入11位中国大陆手机号码。"))
+mobile_validator = RegexValidator(r"^1[3-9][0-9]{9}\Z", _("请输入11位中国大陆手机号码。"))
 
 
 class User(AbstractUser):

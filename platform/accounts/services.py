@@ -20,6 +20,7 @@ from django.db import connection, transaction
 from django.utils import timezone, translation
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from PIL import Image, UnidentifiedImageError
 
 from accounts.models import Consent, SmsCode, SmsOutbox, User
@@ -61,7 +62,7 @@ SMS_CODE_DIGITS = 6
 MOBILE_PATTERN = re.compile(r"1[3-9][0-9]{9}")
 # What people type around the number: spaces, dashes, dots and a +86 / 0086 country prefix.
 MOBILE_NOISE = re.compile(r"[\s\-.()]")
-MOBILE_COUNTRY_PREFIX = re.compile(r"^(?:\+?86|0086)(?=1\d{10}$)")
+MOBILE_COUNTRY_PREFIX = re.compile(r"^(?:\+?86|0086)(?=1[0-9]{10}$)")
 # Chinese input methods often type full-width forms (１３７, ＋８６, the ideographic space):
 # the same number, folded to ASCII before the check. Nothing else is folded: other scripts'
 # digits (Arabic-Indic ١٣٧ ...) and look-alikes (①, ¹) stay refused.
@@ -127,6 +128,27 @@ def user_create_province_staff(*, username: str, password: str) -> User:
     user.full_clean()
     user.save()
     return user
+
+
+@transaction.atomic
+def user_province_staff_ensure(*, username: str, password: str) -> tuple[User, bool]:
+    """The province superuser `username`, created with `password` if there is none; an
+    existing account keeps its password (seed_demo on a live province must not reset it to
+    the demo one). Returns (user, created)."""
+    user = User.objects.filter(username=username).first()
+    if user is not None:
+        return user, False
+    return user_create_province_staff(username=username, password=password), True
+
+
+@transaction.atomic
+def user_county_operator_ensure(*, username: str, password: str) -> tuple[User, bool]:
+    """A county operator `username` in the current county, created with `password` if there is
+    none; an existing account keeps its password. Returns (user, created)."""
+    user = User.objects.filter(username=username).first()
+    if user is not None:
+        return user, False
+    return user_create_county_operator(username=username, password=password), True
 
 
 @transaction.atomic
@@ -457,3 +479,30 @@ def consent_revoke(*, actor, consent: Consent, now=None) -> Consent:
     locked.revoked_by = actor
     locked.save(update_fields=["revoked_at", "revoked_by"])
     return locked
+
+
+STAFF_ONLY = _("只有用密码登录管理后台的账号可以开启双重验证。")
+
+
+@transaction.atomic
+def staff_totp_enable(*, user: User, name: str = "authenticator"):
+    """Give a staff account a confirmed TOTP device (django-otp): from then on its password
+    login also asks for the authenticator's code (accounts.forms.LockoutMixin). Replaces any
+    device it had, so a lost phone is fixed by enabling again. Returns the device, whose
+    config_url (otpauth://...) the authenticator app scans once."""
+    # Staff are the accounts with a password (county operators are not is_staff: Wagtail's
+    # permission lets them in); residents and hand-off accounts have none.
+    if not user.has_usable_password():
+        raise ApplicationError(STAFF_ONLY)
+    TOTPDevice.objects.filter(user=user).delete()
+    device = TOTPDevice(user=user, name=name[:64], confirmed=True)
+    full_clean_or_refuse(device)
+    device.save()
+    return device
+
+
+@transaction.atomic
+def staff_totp_disable(*, user: User) -> int:
+    """Back to the password alone; returns how many devices were removed."""
+    removed, _by_model = TOTPDevice.objects.filter(user=user).delete()
+    return removed

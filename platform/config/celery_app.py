@@ -9,7 +9,10 @@ import os
 
 from tenant_schemas_celery.app import CeleryApp
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
+# Production when nothing says otherwise: it refuses to start until configured, naming what to
+# set, so a forgotten variable never serves the development settings (docs/adr/0017).
+# `manage.py` (and so `make run`) defaults to development; scripts/serve.sh says so for Celery.
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")
 
 app = CeleryApp("fengshou")
 app.config_from_object("django.conf:settings", namespace="CELERY")

@@ -1,5 +1,6 @@
 """URLs of the hub host (public schema): the province portal and the province admin."""
 
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -9,5 +10,7 @@ urlpatterns = [
     path("", portal, name="portal"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("sandbox-bank/", include("sandbox_bank.urls")),
 ]
+# Development and tests only: production refuses to start with it (settings/production.py).
+if settings.FENGSHOU_SANDBOX_BANK:
+    urlpatterns.append(path("sandbox-bank/", include("sandbox_bank.urls")))

@@ -21,7 +21,7 @@ def yuan_sign(fen: int) -> str:
 
 # What people type for an amount of yuan: "1234", "1234.5", "1,234.50" (thousands grouped by
 # commas, or not at all), at most two decimals. No sign: a negative amount is never typed.
-_YUAN_TYPED = re.compile(r"^(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d{1,2})?$")
+_YUAN_TYPED = re.compile(r"^(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]{1,2})?$")
 _YUAN_DECORATION = str.maketrans("", "", " ¥元")
 
 

@@ -12,6 +12,19 @@ from django.conf import settings
 from hub.models import CountyDomain
 
 _entries: dict[str, tuple[float, object]] = {}
+# Unknown hosts are remembered too, and anyone can send any Host header: without a bound, a
+# scan of random names would grow each worker's memory without end (issue 12). A province has
+# a few hundred real host names; past this many entries the oldest go first.
+MAX_ENTRIES = 2048
+
+
+def _remember(hostname: str, expires: float, county, now: float) -> None:
+    if hostname not in _entries and len(_entries) >= MAX_ENTRIES:
+        for name in [name for name, (until, _c) in _entries.items() if until <= now]:
+            del _entries[name]
+        while len(_entries) >= MAX_ENTRIES:
+            del _entries[next(iter(_entries))]  # dicts keep insertion order: the oldest
+    _entries[hostname] = (expires, county)
 
 
 def county_for_host(hostname: str):
@@ -29,7 +42,7 @@ def county_for_host(hostname: str):
     county = domain.tenant if domain else None
     ttl = settings.FENGSHOU_HOST_CACHE_SECONDS
     if ttl > 0:
-        _entries[hostname] = (now + ttl, county)
+        _remember(hostname, now + ttl, county, now)
     return county
 
 

@@ -12,12 +12,12 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_tenants.models import DomainMixin, TenantMixin
+from django_tenants.postgresql_backend.base import _check_schema_name
 
 from core.money import yuan
-from hub.taxonomy import Certification, Unit
 
 county_code_validator = RegexValidator(
-    r"^\d{6}\Z", _("县级行政区划代码必须是6位数字（GB/T 2260），例如 330523。")
+    r"^[0-9]{6}\Z", _("县级行政区划代码必须是6位数字（GB/T 2260），例如 330523。")
 )
 
 
@@ -48,6 +48,15 @@ class County(TenantMixin):
         ACTIVE = "active", _("运营中")
         SUSPENDED = "suspended", _("已暂停")
 
+    # TenantMixin's field again, as it was, with a name the province admin shows in Chinese.
+    schema_name = models.CharField(
+        _("数据库模式"),
+        max_length=63,
+        unique=True,
+        db_index=True,
+        validators=[_check_schema_name],
+    )
+
     code = models.CharField(
         _("行政区划代码"), max_length=6, unique=True, validators=[county_code_validator]
     )
@@ -61,8 +70,8 @@ class County(TenantMixin):
     contact_phone = models.CharField(_("联系电话"), max_length=32, blank=True)
     # The template schema is a County row too, so migrate_schemas keeps it up to date.
     is_template = models.BooleanField(default=False, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     # Schemas are created by hub.services.county_create (clone of the template) and never
     # dropped by deleting a row by accident.
@@ -99,6 +108,17 @@ class CountyDomain(DomainMixin):
     """A host name that serves a county, e.g. anji.localhost. The primary one is made by
     county_create; province staff may add more in the province admin."""
 
+    # DomainMixin's fields again, as they were, with names the province admin shows in Chinese.
+    domain = models.CharField(_("域名"), max_length=253, unique=True, db_index=True)
+    tenant = models.ForeignKey(
+        settings.TENANT_MODEL,
+        verbose_name=_("县"),
+        db_index=True,
+        related_name="domains",
+        on_delete=models.CASCADE,
+    )
+    is_primary = models.BooleanField(_("主域名"), default=True, db_index=True)
+
     class Meta:
         verbose_name = _("域名")
         verbose_name_plural = _("域名")
@@ -113,7 +133,9 @@ class CountyStats(models.Model):
     Stored by county id: public rows never point into a county schema.
     """
 
-    county = models.OneToOneField(County, on_delete=models.CASCADE, related_name="stats")
+    county = models.OneToOneField(
+        County, verbose_name=_("县"), on_delete=models.CASCADE, related_name="stats"
+    )
     users = models.PositiveIntegerField(_("注册用户"), default=0)
     sellers = models.PositiveIntegerField(_("卖家"), default=0)
     orders = models.PositiveIntegerField(_("订单"), default=0)
@@ -187,6 +209,56 @@ class Category(models.Model):
             raise ValidationError({"parent": _("类目最多两级：上级类目必须是一级类目。")})
         if self.pk and self.children.exists():
             raise ValidationError({"parent": _("已有下级类目的类目不能再设上级。")})
+
+
+class VocabularyTerm(models.Model):
+    """A word of a province vocabulary: a stored code, its Chinese and English names, its place
+    in pick lists. A term in use is never deleted (county rows store its code): set it inactive,
+    and it stops being offered while old rows still show its name."""
+
+    code = models.SlugField(
+        _("代码"),
+        max_length=20,
+        unique=True,
+        help_text=_("保存在商品和订单里的英文短代码，创建后不能修改。"),
+    )
+    name = models.CharField(_("名称"), max_length=32)
+    name_en = models.CharField(_("英文名称"), max_length=64, blank=True)
+    sort_order = models.PositiveSmallIntegerField(_("排序"), default=0)
+    is_active = models.BooleanField(_("启用"), default=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["sort_order", "pk"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def display_name(self) -> str:
+        return in_reader_language(self.name, self.name_en)
+
+
+class SaleUnit(VocabularyTerm):
+    """A unit of sale (斤, 箱 …) offered to every county's sellers (hub.vocabulary)."""
+
+    class Meta(VocabularyTerm.Meta):
+        verbose_name = _("计量单位")
+        verbose_name_plural = _("计量单位")
+
+
+class CertificationKind(VocabularyTerm):
+    """A kind of certificate a listing may carry (绿色食品 …), and whether its number is asked."""
+
+    number_required = models.BooleanField(
+        _("必须填写证书编号"),
+        default=True,
+        help_text=_("买家可以凭编号向发证机构查证的认证应当勾选。"),
+    )
+
+    class Meta(VocabularyTerm.Meta):
+        verbose_name = _("认证类型")
+        verbose_name_plural = _("认证类型")
 
 
 class CountyHandOff(models.Model):
@@ -406,12 +478,15 @@ class ProvinceListing(models.Model):
 
     @property
     def unit_label(self) -> str:
-        return str(dict(Unit.choices).get(self.unit, self.unit))
+        from hub.vocabulary import unit_label
+
+        return unit_label(self.unit)
 
     @property
     def certification_labels(self) -> list[str]:
-        labels = dict(Certification.choices)
-        return [str(labels.get(kind, kind)) for kind in self.certifications]
+        from hub.vocabulary import certification_label
+
+        return [certification_label(kind) for kind in self.certifications]
 
 
 class ProvinceSpeciality(models.Model):

@@ -7,7 +7,7 @@ from core.county_apps import county_figures
 from core.county_tasks import counties_fan_out, schema_check
 from hub.models import County
 from hub.services import county_stats_store
-from hub.services.creation import county_creation_run
+from hub.services.creation import county_creation_run, county_creations_fail_stale
 
 
 @shared_task(acks_late=True)
@@ -37,3 +37,9 @@ def county_creation_task(creation_id: int) -> str:
     """Create a county requested in the province admin; a job already run is left alone."""
     creation = county_creation_run(creation_id=creation_id)
     return "skipped" if creation is None else creation.state
+
+
+@shared_task
+def county_creations_fail_stale_task() -> int:
+    """Beat: fail (and clean up) county creation jobs a worker lost."""
+    return len(county_creations_fail_stale())

@@ -1,7 +1,8 @@
-"""The province's fixed vocabularies: units of sale and certification kinds.
+"""The seeds of the province's vocabularies: units of sale and certification kinds.
 
-Stored as short ASCII codes, shown with Chinese labels (English in locale/en). Categories are
-rows (hub.models.Category) because province staff edit them; these change only with the code.
+The vocabularies are rows the province edits (hub.models.SaleUnit, CertificationKind, read
+through hub.vocabulary); migration 0009 seeded them from these enums, which stay as the codes
+code and the demo name (Unit.JIN is "jin") and as the stand-in before the tables exist.
 """
 
 from django.db import models

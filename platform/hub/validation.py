@@ -77,7 +77,7 @@ def schema_exists(schema_name: str) -> bool:
 
 def county_identity_check(*, code: str, slug: str, name: str, domain: str) -> None:
     """Raise ApplicationError for the first thing that would make the county clash or fail."""
-    if not re.fullmatch(r"\d{6}", code):
+    if not re.fullmatch(r"[0-9]{6}", code):
         raise ApplicationError(MSG_CODE_FORMAT % {"code": code}, field="code")
     if code[:2] not in PROVINCE_PREFIXES or code[4:] == "00":
         raise ApplicationError(MSG_CODE_NOT_COUNTY % {"code": code}, field="code")

@@ -1,8 +1,10 @@
 """The province portal on the hub host: the province catalogue's home page and search."""
 
+from django.conf import settings
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from core.page_cache import page_cacheable
 from hub.models import Category
 from hub.selectors import county_list_active, county_primary_domain
 from hub.selectors.catalogue import county_hosts, province_listing_search, province_specialities
@@ -14,6 +16,7 @@ def _int_param(request, name: str) -> int | None:
 
 
 @require_safe
+@page_cacheable(seconds=settings.FENGSHOU_PORTAL_CACHE_SECONDS)
 def portal(request):
     """Specialities picked by the province, a search over every county's approved listings
     (characters or pinyin), filters by county and category, and the counties' own sites."""

@@ -8,7 +8,11 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from PIL import Image
 
-from county_sites.api.errors import MSG_CATEGORY_UNKNOWN, MSG_INVALID_INPUT
+from county_sites.api.errors import (
+    MSG_CATEGORY_UNKNOWN,
+    MSG_CERTIFICATION_UNKNOWN,
+    MSG_INVALID_INPUT,
+)
 from hub.models import Category
 from hub.taxonomy import Certification
 from tests.api.conftest import API
@@ -110,6 +114,14 @@ def test_listings_are_paginated(anon_client, seller):
     assert beyond["results"] == []
 
 
+def test_unknown_certification_is_a_400_with_the_field(anon_client, in_county):
+    # Kinds are the province's rows (hub.vocabulary), so the view checks them, not the schema.
+    response = anon_client.get(f"{API}/catalogue/listings/?certification=gold")
+
+    assert response.status_code == 400
+    assert response.json() == {"detail": str(MSG_CERTIFICATION_UNKNOWN), "field": "certification"}
+
+
 def test_unknown_category_is_a_400_with_the_field(anon_client, in_county):
     response = anon_client.get(f"{API}/catalogue/listings/?category=no-such-thing")
 
@@ -117,8 +129,7 @@ def test_unknown_category_is_a_400_with_the_field(anon_client, in_county):
     assert response.json() == {"detail": str(MSG_CATEGORY_UNKNOWN), "field": "category"}
 
 
-@pytest.mark.parametrize("query", ["min_price=abc", "page=0", "sort=cheapest",
-                                   "certification=gold"])  # fmt: skip
+@pytest.mark.parametrize("query", ["min_price=abc", "page=0", "sort=cheapest"])
 def test_bad_query_values_are_a_400_never_a_500(anon_client, in_county, query):
     response = anon_client.get(f"{API}/catalogue/listings/?{query}")
 

@@ -211,6 +211,9 @@ def bank_over_http(live_site, settings, monkeypatch):
     bank's notify (and the SMS) are done in the server thread as soon as they are queued."""
     settings.FENGSHOU_BANK_TRANSPORT = "http"
     settings.FENGSHOU_BANK_BASE_URL = live_site.hub_url.rstrip("/")
+    # The notify and return URLs use the configured public port (hub.selectors
+    # .county_public_url): here, the live server's.
+    settings.FENGSHOU_PUBLIC_PORT = str(live_site.port)
 
     def run_now(task):
         def apply_now(args=None, kwargs=None, **options):

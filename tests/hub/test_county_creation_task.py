@@ -1,8 +1,11 @@
 """County creation as a job: requested (checked at once), run by the task with progress, and
 on any failure nothing left behind."""
 
+import datetime as dt
+
 import pytest
 from django.db import connection
+from django.utils import timezone
 from django_tenants.utils import tenant_context
 
 from accounts.models import User
@@ -11,11 +14,14 @@ from county_sites.storefront.models import CountyHomePage
 from hub import services as hub_services
 from hub.models import County, CountyCreation, CountyDomain
 from hub.services.creation import (
+    QUEUED_WARNING_SECONDS,
+    STALE_MINUTES,
     county_creation_password_take,
     county_creation_request,
     county_creation_run,
+    county_creations_fail_stale,
 )
-from hub.tasks import county_creation_task
+from hub.tasks import county_creation_task, county_creations_fail_stale_task
 
 NEW = {"code": "330681", "slug": "zhuji", "name": "诸暨市", "name_en": "Zhuji"}
 
@@ -220,3 +226,77 @@ def test_a_second_request_for_a_county_in_progress_is_refused(in_public, staff):
     assert raised.value.field == "slug"
     assert str(raised.value) == "诸暨市（330681 / zhuji）已在创建中，请等它完成或失败后再试。"
     assert _snapshot() == before
+
+
+def test_a_job_whose_worker_died_is_failed_and_its_half_made_county_removed(in_public, staff):
+    creation = county_creation_request(**NEW, requested_by=staff)
+    started = timezone.now() - dt.timedelta(minutes=STALE_MINUTES + 1)
+    CountyCreation.objects.filter(pk=creation.pk).update(state="running", started_at=started)
+    # What the dead worker had made before it died: the whole county, never marked done.
+    hub_services.county_create(code=NEW["code"], slug=NEW["slug"], name=NEW["name"])
+    fresh = county_creation_request(
+        code="330682", slug="shangyu", name="上虞区", requested_by=staff
+    )
+    with connection.cursor() as cursor:
+        # The dead worker's writes were committed; in this test's transaction, fire their
+        # deferred checks now as a commit would, so the schema can be dropped.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+
+    failed = county_creations_fail_stale()
+
+    assert [job.pk for job in failed] == [creation.pk]
+    creation.refresh_from_db()
+    assert creation.state == "failed"
+    assert creation.error == (
+        "创建 诸暨市 的后台任务 15 分钟内没有完成（后台进程可能已中断），已撤销："
+        "没有留下县、域名或数据库模式。请确认后台处理程序在运行，再重新提交。"
+    )
+    assert not County.objects.filter(slug="zhuji").exists()
+    assert not CountyDomain.objects.filter(domain="zhuji.localhost").exists()
+    assert "county_zhuji" not in _schemas()
+    assert CountyCreation.objects.get(pk=fresh.pk).state == "queued"  # not stale yet
+    # Swept again: nothing more to do.
+    assert county_creations_fail_stale() == []
+
+
+def test_a_job_never_taken_is_failed_and_a_county_made_otherwise_is_left(in_public, staff):
+    # The same county made by the command before the job was even asked for.
+    hub_services.county_create(code=NEW["code"], slug=NEW["slug"], name=NEW["name"])
+    creation = CountyCreation.objects.create(**NEW, requested_by=staff)
+    CountyCreation.objects.filter(pk=creation.pk).update(
+        created_at=timezone.now() - dt.timedelta(minutes=STALE_MINUTES + 1)
+    )
+    running = CountyCreation.objects.create(
+        code="330683", slug="xinchang", name="新昌县", state="running",
+        started_at=timezone.now() - dt.timedelta(minutes=STALE_MINUTES + 1),
+    )  # fmt: skip
+    County.objects.filter(slug="zhuji").update(
+        created_at=timezone.now() - dt.timedelta(minutes=STALE_MINUTES + 5)
+    )
+
+    failed = county_creations_fail_stale()
+
+    assert sorted(job.pk for job in failed) == sorted([creation.pk, running.pk])
+    assert County.objects.filter(slug="zhuji").exists()
+    assert "county_zhuji" in _schemas()
+
+
+def test_the_status_page_says_when_no_worker_took_the_job(hub_client, in_public, staff):
+    creation = county_creation_request(**NEW, requested_by=staff)
+    hub_client.force_login(staff)
+    url = f"/admin/hub/county/creation/{creation.pk}/"
+    warning = "还没有后台处理程序接手这个任务"
+
+    assert warning not in hub_client.get(url).content.decode()
+    CountyCreation.objects.filter(pk=creation.pk).update(
+        created_at=timezone.now() - dt.timedelta(seconds=QUEUED_WARNING_SECONDS + 1)
+    )
+    assert warning in hub_client.get(url).content.decode()
+
+
+def test_the_beat_sweeps_stale_jobs():
+    from django.conf import settings
+
+    entry = settings.CELERY_BEAT_SCHEDULE["county-creations-fail-stale"]
+    assert entry["task"] == "hub.tasks.county_creations_fail_stale_task"
+    assert county_creations_fail_stale_task.name == entry["task"]

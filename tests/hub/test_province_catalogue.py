@@ -2,12 +2,20 @@
 price, stock), the nightly rebuild repairs it, and the hub portal searches it."""
 
 import pytest
+import redis
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django_tenants.utils import schema_context, tenant_context
 
 from core.county_tasks import WrongSchemaError
 from county_sites.catalogue import tasks as catalogue_tasks
+from county_sites.storefront.page_cache import (
+    CACHE_HEADER,
+    page_cache_clear_local,
+    page_cache_purge_county,
+)
 from farmers.services import (
     listing_approve,
     listing_delist,
@@ -467,3 +475,60 @@ def test_the_tenant_command_rebuilds_one_county(approved_listing, in_county):
 
     connection.set_tenant(in_county)
     assert _rows(in_county) == [_row(approved_listing)]
+
+
+# ------------------------------------------------------------------------------
+# The portal's page cache: anonymous pages cached, expiring within
+# FENGSHOU_PORTAL_CACHE_SECONDS (never purged); staff signed in never served from it
+# ------------------------------------------------------------------------------
+@pytest.fixture
+def portal_cache_on(settings, in_public):
+    settings.FENGSHOU_PAGE_CACHE_ENABLED = True
+    settings.FENGSHOU_HOST_CACHE_SECONDS = 60
+    page_cache_purge_county(schema_name="public")
+    page_cache_clear_local()
+    yield
+    page_cache_purge_county(schema_name="public")
+
+
+def test_the_portal_home_and_search_are_served_from_the_cache(
+    portal_cache_on, catalogue, hub_client
+):
+    for url in ("/", "/?q=baicha"):
+        first = hub_client.get(url)
+        page_cache_clear_local()  # as another worker would, from Redis
+        with CaptureQueriesContext(connection) as queries:
+            second = hub_client.get(url)
+
+        assert (first[CACHE_HEADER], second[CACHE_HEADER]) == ("miss", "hit")
+        assert len(queries) == 0
+        assert second.status_code == 200
+        assert "安吉白茶" in second.content.decode()
+
+
+def test_cached_portal_pages_expire_within_the_portal_seconds(
+    portal_cache_on, catalogue, hub_client
+):
+    hub_client.get("/?q=baicha")
+
+    client = redis.Redis.from_url(settings.CACHES["default"]["LOCATION"])
+    # Every page the hub host cached (earlier tests' under older generations too): the portal's.
+    keys = [key for key in client.keys("public:*pagecache:*") if b"generation" not in key]
+    assert keys
+    assert all(0 < client.ttl(key) <= 30 for key in keys)
+    assert settings.FENGSHOU_PORTAL_CACHE_SECONDS == 30
+
+
+def test_staff_signed_in_on_the_hub_are_never_served_from_the_cache(
+    portal_cache_on, catalogue, hub_client
+):
+    hub_client.get("/")  # cached for visitors
+    staff = get_user_model().objects.create_superuser(
+        username="province-qian", password="province-pass-1", email=""
+    )
+    hub_client.force_login(staff)
+
+    response = hub_client.get("/")
+
+    assert CACHE_HEADER not in response
+    assert response.status_code == 200

@@ -11,7 +11,6 @@ from core.money import yuan_sign
 from county_sites.api.schemas.common import DB_INT_MAX
 from county_sites.catalogue.photos import rendition_url
 from county_sites.catalogue.selectors import Sort
-from hub.taxonomy import Certification
 
 # Below this many units a listing is "low" (the storefront's LOW_STOCK).
 LOW_STOCK = 10
@@ -187,7 +186,9 @@ class ListingFilters(Schema):
         None, description="category slug; a top level includes its sub-categories"
     )
     village: str | None = None
-    certification: Literal[tuple(Certification.values)] | None = None  # type: ignore[valid-type]
+    # A code of the province's certification kinds (hub.vocabulary), checked by the view:
+    # the province adds kinds without a new API release.
+    certification: str | None = Field(None, max_length=20, description="certification kind code")
     min_price: int | None = Field(None, ge=0, le=DB_INT_MAX, description="fen")
     max_price: int | None = Field(None, ge=0, le=DB_INT_MAX, description="fen")
     sort: Literal[Sort.NEWEST, Sort.PRICE_ASC, Sort.PRICE_DESC] = Sort.NEWEST

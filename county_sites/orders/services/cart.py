@@ -7,22 +7,26 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from core.errors import ApplicationError
+from core.limits import QUANTITY_MAX
 from county_sites.orders.models import Cart, CartLine
 from farmers.models import Listing
 
 MSG_LISTING_UNAVAILABLE = _("“%(title)s”已下架或不存在，请从购物车中移除。")
 MSG_BELOW_MINIMUM = _("“%(title)s”起订量为 %(min)s，请增加数量。")
 MSG_QUANTITY_INVALID = _("数量必须是大于0的整数。")
+MSG_QUANTITY_TOO_LARGE = _("每件商品一次最多买 %(max)s。")
 
 
 def quantity_check(value) -> int:
-    """A quantity as a whole number from 1 up, or the refusal."""
+    """A quantity as a whole number from 1 to QUANTITY_MAX, or the refusal."""
     try:
         quantity = int(value)
     except (TypeError, ValueError):
         raise ApplicationError(MSG_QUANTITY_INVALID, field="quantity") from None
     if quantity < 1:
         raise ApplicationError(MSG_QUANTITY_INVALID, field="quantity")
+    if quantity > QUANTITY_MAX:
+        raise ApplicationError(MSG_QUANTITY_TOO_LARGE % {"max": QUANTITY_MAX}, field="quantity")
     return quantity
 
 

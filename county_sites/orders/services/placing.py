@@ -10,6 +10,7 @@ Idempotency: (buyer, idempotency_key) is unique; a retry or double tap gets the 
 
 import secrets
 from collections.abc import Iterable
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
@@ -17,8 +18,9 @@ from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from accounts.services import sms_send
+from accounts.services import MOBILE_INVALID, mobile_normalize, sms_send
 from core.errors import ApplicationError
+from core.limits import DB_INT_MAX
 from county_sites.orders.models import DeliveryZone, Order, OrderLine
 from county_sites.orders.services.base import MSG_NOT_YOUR_ORDER, order_event_log, order_lock
 from county_sites.orders.services.cart import (
@@ -42,12 +44,20 @@ MSG_POINT_REQUIRED = _("请选择一个营业中的服务点。")
 MSG_ZONE_REQUIRED = _("请选择一个配送区域。")
 MSG_ADDRESS_REQUIRED = _("送货上门请填写收货地址。")
 MSG_BUSY = _("系统繁忙，请稍后重试。")
+MSG_ADDRESS_TOO_LONG = _("收货地址最多 %(max)s 个字。")
+MSG_ADDRESS_INVALID = _("收货地址中含有无效的字符。")
+MSG_TOTAL_TOO_LARGE = _("订单金额过大，请分成几笔下单。")
+MSG_CONTACT_TOO_MANY = _("这个联系电话今天已收到太多订单短信，请填写您本人的手机号。")
 SMS_ORDER_PLACED_PICKUP = _(
     "【丰收】订单 %(number)s 已提交，金额 %(total)s 元，到 %(point)s 取货，取货码 %(code)s。"
 )
 SMS_ORDER_PLACED_DELIVERY = _("【丰收】订单 %(number)s 已提交，金额 %(total)s 元，我们会尽快送货。")
 
 PICKUP_CODE_DIGITS = 6
+# Placing texts the contact number (with the pickup code). The buyer's own number is proved by
+# their SMS login; any other number may receive this many order texts a day in this county,
+# from all buyers together, so nobody can use checkout to text a stranger again and again.
+CONTACT_TEXTS_PER_DAY = 3
 # Retries when a random order number or pickup code collides (about 1 in 10^6 per open order).
 PLACE_ATTEMPTS = 5
 IDEMPOTENCY_CONSTRAINT = "orders_order_idempotency_unique"
@@ -131,6 +141,51 @@ def _check_fulfilment(
     return None, zone, zone.fee_fen
 
 
+def _contact_mobile_check(contact_mobile: str) -> str:
+    """The order's contact number as the SMS login takes it (ASCII digits, full-width folded),
+    or "" when none was given; anything else refused on its own field."""
+    if not (contact_mobile or "").strip():
+        return ""
+    try:
+        return mobile_normalize(mobile=contact_mobile)
+    except ApplicationError:
+        raise ApplicationError(MOBILE_INVALID, field="contact_mobile") from None
+
+
+def _contact_allowance_check(*, buyer, contact_mobile: str) -> None:
+    """Refuse a contact number that is not the buyer's own once it has had
+    CONTACT_TEXTS_PER_DAY order texts in this county's last 24 hours."""
+    if not contact_mobile or contact_mobile == buyer.mobile:
+        return
+    with connection.cursor() as cursor:
+        # Two checkouts naming the same number wait for each other until commit.
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(hashtext('orders.contact_mobile'), hashtext(%s))",
+            [f"{connection.schema_name}:{contact_mobile}"],
+        )
+    since = timezone.now() - timedelta(hours=24)
+    texted = (
+        Order.objects.filter(
+            contact_mobile=contact_mobile, placed_at__gte=since, entered_by__isnull=True
+        )
+        .exclude(buyer__mobile=contact_mobile)
+        .count()
+    )
+    if texted >= CONTACT_TEXTS_PER_DAY:
+        raise ApplicationError(MSG_CONTACT_TOO_MANY, field="contact_mobile")
+
+
+def _delivery_address_check(delivery_address: str) -> str:
+    address = (delivery_address or "").strip()
+    limit = Order._meta.get_field("delivery_address").max_length
+    if len(address) > limit:
+        raise ApplicationError(MSG_ADDRESS_TOO_LONG % {"max": limit}, field="delivery_address")
+    # Control characters (NUL above all, which PostgreSQL cannot store) are never an address.
+    if any(ord(char) < 32 and char not in "\t\n\r" for char in address):
+        raise ApplicationError(MSG_ADDRESS_INVALID, field="delivery_address")
+    return address
+
+
 def order_place(
     *,
     buyer,
@@ -161,6 +216,8 @@ def order_place(
         existing.was_placed = False
         return existing
 
+    delivery_address = _delivery_address_check(delivery_address)
+    contact_mobile = _contact_mobile_check(contact_mobile)
     point, zone, fee = _check_fulfilment(
         fulfilment=fulfilment,
         service_point=service_point,
@@ -172,6 +229,8 @@ def order_place(
     for _attempt in range(PLACE_ATTEMPTS):
         try:
             with transaction.atomic():
+                if entered_by is None:
+                    _contact_allowance_check(buyer=buyer, contact_mobile=contact_mobile)
                 order = _order_create(
                     buyer=buyer,
                     wanted=wanted,
@@ -179,7 +238,7 @@ def order_place(
                     point=point,
                     zone=zone,
                     fee=fee,
-                    delivery_address=delivery_address.strip(),
+                    delivery_address=delivery_address,
                     contact_mobile=contact_mobile or buyer.mobile,
                     payment_method=payment_method,
                     key=key,
@@ -215,6 +274,9 @@ def _order_create(
     listings = Listing.objects.in_bulk(sorted(wanted))
     now = timezone.now()
     lines_total = sum(listings[pk].price_fen * quantity for pk, quantity in wanted.items())
+    if lines_total + fee > DB_INT_MAX:
+        # Refused inside the transaction: the stock taken above goes back with it.
+        raise ApplicationError(MSG_TOTAL_TOO_LARGE, field="lines")
     # The province's policy as it stands now, for this county: the order's own rate (no
     # category) and each line's, snapshotted so a later change never reaches this order.
     rates = commission_bp_table(

@@ -21,7 +21,7 @@ from county_sites.orders.selectors import (
 )
 from county_sites.storefront.selectors import NO_ROLES, visitor_roles
 from farmers.models import Seller
-from hub.taxonomy import Certification, Unit
+from hub import vocabulary
 
 register = template.Library()
 _csrf_token = CsrfTokenNode()
@@ -30,9 +30,7 @@ _csrf_token = CsrfTokenNode()
 # hashing (so translating) every label: on a product page that was most of its gettext calls.
 # Here one lookup and one translation of the label shown.
 ORDER_STATE_LABELS = dict(Order.State.choices)
-UNIT_LABELS = dict(Unit.choices)
 SELLER_KIND_LABELS = dict(Seller.Kind.choices)
-CERTIFICATION_LABELS = dict(Certification.choices)
 # Below this many units left a listing shows "库存紧张".
 LOW_STOCK = 10
 # Widths of the renditions made by farmers.images (RENDITION_SIZES): thumb 240, card 480,
@@ -62,7 +60,7 @@ def _label(labels: dict, value) -> str:
 @register.filter
 def unit_label(unit: str) -> str:
     """A unit's value as the resident reads it ("jin" -> "斤"), as get_unit_display()."""
-    return _label(UNIT_LABELS, unit)
+    return vocabulary.unit_label(unit)
 
 
 @register.filter
@@ -74,7 +72,7 @@ def seller_kind_label(kind: str) -> str:
 @register.filter
 def certification_label(kind: str) -> str:
     """A certification kind's value as the resident reads it ("organic" -> "有机产品")."""
-    return _label(CERTIFICATION_LABELS, kind)
+    return vocabulary.certification_label(kind)
 
 
 @register.filter

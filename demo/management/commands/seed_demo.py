@@ -15,7 +15,7 @@ from django.db import connection, transaction
 from django.utils.translation import gettext as _
 from django_tenants.utils import tenant_context
 
-from accounts.services import user_create_county_operator, user_create_province_staff
+from accounts.services import user_county_operator_ensure, user_province_staff_ensure
 from core.roles import county_operator_group_ensure
 from demo.fill import county_demo_fill
 from demo.generate import county_demo_generate
@@ -77,7 +77,9 @@ class Command(BaseCommand):
             with connection.cursor() as cursor:
                 cursor.execute("SET synchronous_commit TO OFF")
         with transaction.atomic():
-            user_create_province_staff(username=PROVINCE_USERNAME, password=DEMO_PASSWORD)
+            # Created with the demo password when missing, never reset: an operator who ran
+            # seed_demo on a live province keeps their own password.
+            user_province_staff_ensure(username=PROVINCE_USERNAME, password=DEMO_PASSWORD)
         county_template_ensure(progress=self.stdout.write)
         specs = (DEMO_COUNTIES + GENERATED_COUNTIES)[:wanted]
         real = {county.slug: county for county in REAL_COUNTIES}
@@ -121,5 +123,5 @@ class Command(BaseCommand):
         with tenant_context(county):
             # A county seeded by an older release: its group may lack new permissions.
             county_operator_group_ensure()
-            user_create_county_operator(username="operator", password=DEMO_PASSWORD)
+            user_county_operator_ensure(username="operator", password=DEMO_PASSWORD)
         return county

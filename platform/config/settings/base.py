@@ -38,6 +38,11 @@ DEBUG = env_bool("DEBUG", False)
 FENGSHOU_BASE_DOMAIN = os.environ.get("FENGSHOU_BASE_DOMAIN", "localhost")
 FENGSHOU_HUB_HOSTS = [FENGSHOU_BASE_DOMAIN, f"www.{FENGSHOU_BASE_DOMAIN}"]
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [FENGSHOU_BASE_DOMAIN, f".{FENGSHOU_BASE_DOMAIN}"])
+# How the public reaches the site: URLs given to others (the bank's notify and return) are
+# built from these and the county's primary domain, never from a request's Host header.
+# Development serves http on :8000; production is https on the default port.
+FENGSHOU_PUBLIC_SCHEME = os.environ.get("FENGSHOU_PUBLIC_SCHEME", "http")
+FENGSHOU_PUBLIC_PORT = os.environ.get("FENGSHOU_PUBLIC_PORT", "8000")
 # How long each worker process trusts its memory of host -> county. Changes made in the same
 # process clear it at once; other processes see them within this many seconds.
 FENGSHOU_HOST_CACHE_SECONDS = int(os.environ.get("FENGSHOU_HOST_CACHE_SECONDS", "10"))
@@ -56,9 +61,13 @@ BOTH_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "django.contrib.sessions",
-    "django.contrib.admin",
+    # django.contrib.admin with the province admin site (docs/adr/0019).
+    "hub.apps.ProvinceAdminConfig",
     "django.contrib.messages",
     "accounts",
+    # Optional TOTP second factor for staff (docs/adr/0018): devices live beside the users.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
 ]
 
 SHARED_APPS = [
@@ -119,9 +128,14 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # After locale (its refusals are in the visitor's language), before anything reads the
+    # query (core/request_guard.py).
+    "core.request_guard.RequestGuardMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): signed in with the second factor (docs/adr/0018).
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # After session, locale, CSRF and auth: it reads all of them
@@ -182,6 +196,9 @@ CACHES = {
         "LOCATION": REDIS_URL,
         "KEY_FUNCTION": "django_tenants.cache.make_key",
         "KEY_PREFIX": "fengshou",
+        # A Redis that hangs must not hang the pages: the page cache falls back to the
+        # database on any Redis error (county_sites/storefront/page_cache.py), after this long.
+        "OPTIONS": {"socket_connect_timeout": 1.0, "socket_timeout": 1.0},
     }
 }
 
@@ -190,6 +207,10 @@ CACHES = {
 # worker's memory (DESIGN.md section 8: 0.54 of a bare view from Redis, above 1.0 with memory).
 FENGSHOU_PAGE_CACHE_ENABLED = env_bool("FENGSHOU_PAGE_CACHE_ENABLED", True)
 FENGSHOU_PAGE_CACHE_SECONDS = int(os.environ.get("FENGSHOU_PAGE_CACHE_SECONDS", "300"))
+# The province portal's pages for anonymous visitors expire rather than being purged: the
+# province catalogue changes with every county's listings, and a delisted listing must leave
+# the portal within a minute (issue 10).
+FENGSHOU_PORTAL_CACHE_SECONDS = int(os.environ.get("FENGSHOU_PORTAL_CACHE_SECONDS", "30"))
 FENGSHOU_PAGE_CACHE_MEMORY_SECONDS = float(
     os.environ.get("FENGSHOU_PAGE_CACHE_MEMORY_SECONDS", "3")
 )
@@ -210,6 +231,12 @@ CELERY_BEAT_SCHEDULE = {
     "counties-refresh-stats": {
         "task": "hub.tasks.counties_refresh_stats",
         "schedule": 15 * 60,
+    },
+    # County creation jobs whose worker died are failed and their half-made county removed
+    # (hub.services.creation.STALE_MINUTES).
+    "county-creations-fail-stale": {
+        "task": "hub.tasks.county_creations_fail_stale_task",
+        "schedule": 5 * 60,
     },
     # Unpaid online orders are cancelled (stock released) FENGSHOU_ORDER_PAYMENT_MINUTES after
     # placement; each run fans out to every county from public.
@@ -257,6 +284,8 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 # ------------------------------------------------------------------------------
 # Passwords and auth
 # ------------------------------------------------------------------------------
+# The name authenticator apps show beside the code.
+OTP_TOTP_ISSUER = "丰收 Fengshou"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -287,6 +316,9 @@ FENGSHOU_BANK_TRANSPORT = os.environ.get("FENGSHOU_BANK_TRANSPORT", "http")
 FENGSHOU_BANK_BASE_URL = os.environ.get(
     "FENGSHOU_BANK_BASE_URL", f"http://{FENGSHOU_BASE_DOMAIN}:8000"
 )
+# The sandbox bank's pay page and API on the hub host (/sandbox-bank/): on for development and
+# tests, refused in production (settings/production.py), where anyone could "pay" with it.
+FENGSHOU_SANDBOX_BANK = env_bool("FENGSHOU_SANDBOX_BANK", True)
 # The sandbox bank's HTTP calls (notify to a county, API calls from a county) give up after this.
 SANDBOX_BANK_HTTP_TIMEOUT_SECONDS = 10
 
@@ -334,6 +366,8 @@ WAGTAILUSERS_PASSWORD_REQUIRED = True
 # Password reset goes by email, which villagers and many operators do not have: the province
 # resets operator passwords instead.
 WAGTAIL_PASSWORD_RESET_ENABLED = False
+# The county admin's password login locks after repeated failures (accounts.lockout).
+WAGTAILADMIN_USER_LOGIN_FORM = "accounts.forms.CountyStaffLoginForm"
 
 LOGGING = {
     "version": 1,

@@ -1,6 +1,12 @@
 """Production: everything secret or host-specific comes from the environment.
 
-`SECRET_KEY=... ALLOWED_HOSTS=... python manage.py check --deploy` passes with no warnings.
+It refuses to start (ImproperlyConfigured, naming what to set) in any state that would look
+like it works and would hurt (docs/adr/0017): a missing or development secret key, DEBUG on,
+the sandbox bank routed (anyone could "pay"), an SMS backend that sends nothing (nobody could
+sign in), a localhost base domain. With the variables below set,
+`python manage.py check --deploy` passes with no warnings:
+
+    SECRET_KEY  ALLOWED_HOSTS  FENGSHOU_BASE_DOMAIN  FENGSHOU_SMS_BACKEND  FENGSHOU_BANK_BASE_URL
 """
 
 import os
@@ -10,11 +16,75 @@ from django.core.exceptions import ImproperlyConfigured
 from .base import *  # noqa: F403
 from .base import env_bool
 
+# Off unless asked for; asking for it is refused below.
+FENGSHOU_SANDBOX_BANK = env_bool("FENGSHOU_SANDBOX_BANK", False)
+
+# Backends that deliver nothing to a phone: fine while developing, a locked door in production.
+SMS_BACKENDS_THAT_SEND_NOTHING = {"accounts.sms.OutboxBackend", "accounts.sms.ConsoleBackend"}
+LOCAL_DOMAINS = {"localhost", "127.0.0.1", "::1", "0.0.0.0"}  # noqa: S104  (a name, not a bind)
+
+
+def _secret_key_problem(key: str) -> str | None:
+    # Django's own test for a weak key (django.core.checks.security.base), plus the development
+    # and test keys of this project, which are in the repository.
+    if not key:
+        return "SECRET_KEY must be set in production."
+    if (
+        len(key) < 50
+        or len(set(key)) < 5
+        or key.startswith("django-insecure-")
+        or "not-secret" in key
+    ):
+        return (
+            "SECRET_KEY is insecure: set a random value of at least 50 characters, e.g. "
+            "python -c 'import secrets; print(secrets.token_urlsafe(50))'."
+        )
+    return None
+
+
+def production_problems(environ) -> list[str]:
+    """What is wrong with this environment for production, each saying what to set."""
+    problems = []
+    if env_bool("DEBUG", False):
+        problems.append("DEBUG is on: unset DEBUG (or set DEBUG=0) in production.")
+    key_problem = _secret_key_problem(SECRET_KEY)  # noqa: F405
+    if key_problem:
+        problems.append(key_problem)
+    if "ALLOWED_HOSTS" not in environ:
+        problems.append("ALLOWED_HOSTS must be set in production.")
+    domain = environ.get("FENGSHOU_BASE_DOMAIN", "").strip().lower()
+    if not domain or domain in LOCAL_DOMAINS or domain.endswith(".localhost"):
+        problems.append(
+            "FENGSHOU_BASE_DOMAIN must be set to the province's public domain "
+            "(e.g. fengshou.example.cn), not localhost."
+        )
+    if FENGSHOU_SANDBOX_BANK:
+        problems.append(
+            "The sandbox bank must not be routed in production (anyone could pay with it): "
+            "unset FENGSHOU_SANDBOX_BANK."
+        )
+    if FENGSHOU_BANK_TRANSPORT != "http" or "FENGSHOU_BANK_BASE_URL" not in environ:  # noqa: F405
+        problems.append(
+            "FENGSHOU_BANK_BASE_URL must be set to the bank gateway's address "
+            "(and FENGSHOU_BANK_TRANSPORT left at http)."
+        )
+    if FENGSHOU_SMS_BACKEND in SMS_BACKENDS_THAT_SEND_NOTHING:  # noqa: F405
+        problems.append(
+            f"FENGSHOU_SMS_BACKEND is {FENGSHOU_SMS_BACKEND}, which sends no text message, so "  # noqa: F405
+            "nobody could sign in: set it to your SMS provider's backend class "
+            "(a subclass of accounts.sms.BaseSmsBackend)."
+        )
+    return problems
+
+
+_problems = production_problems(os.environ)
+if _problems:
+    raise ImproperlyConfigured(
+        "Production settings refuse to start:\n  - " + "\n  - ".join(_problems)
+    )
 DEBUG = False
-if not SECRET_KEY:  # noqa: F405
-    raise ImproperlyConfigured("SECRET_KEY must be set in production.")
-if "ALLOWED_HOSTS" not in os.environ:
-    raise ImproperlyConfigured("ALLOWED_HOSTS must be set in production.")
+FENGSHOU_PUBLIC_SCHEME = os.environ.get("FENGSHOU_PUBLIC_SCHEME", "https")
+FENGSHOU_PUBLIC_PORT = os.environ.get("FENGSHOU_PUBLIC_PORT", "")
 
 # https://docs.djangoproject.com/en/5.2/howto/deployment/checklist/
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -29,3 +99,8 @@ SECURE_HSTS_PRELOAD = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Links in the admin's emails and notifications: the hub's public address, not the dev port.
+WAGTAILADMIN_BASE_URL = os.environ.get(
+    "WAGTAILADMIN_BASE_URL",
+    f"https://{FENGSHOU_BASE_DOMAIN}",  # noqa: F405
+)

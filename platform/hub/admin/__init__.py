@@ -161,3 +161,4 @@ class CountyCreationAdmin(admin.ModelAdmin):
 admin.site.register(CommissionRule, CommissionRuleAdmin)
 # The province catalogue's screens live in their own module; importing it registers them.
 import hub.admin.catalogue  # noqa: E402, F401
+import hub.admin.vocabulary  # noqa: E402, F401

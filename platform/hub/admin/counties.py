@@ -22,7 +22,11 @@ from hub.models import County, CountyCreation
 from hub.selectors import county_operators, county_primary_domain
 from hub.services import county_reactivate, county_suspend
 from hub.services.counties import county_operator_assign, county_operator_remove
-from hub.services.creation import county_creation_password_take, county_creation_request
+from hub.services.creation import (
+    county_creation_password_take,
+    county_creation_request,
+    county_creation_waits_for_worker,
+)
 
 
 def _county_urls(request, county: County) -> dict:
@@ -98,6 +102,7 @@ class CountyOperationsMixin:
             title=_("新建县：%(name)s") % {"name": creation.name},
             creation=creation,
             password=password,
+            waits_for_worker=county_creation_waits_for_worker(creation),
             **urls,
         )
         return TemplateResponse(request, "hub/admin/county_creation.html", context)

@@ -5,15 +5,16 @@ row carries the progress the status page shows."""
 import logging
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.county_tasks import task_queue
 from core.errors import ApplicationError
-from hub.models import CountyCreation
-from hub.services import county_create, county_domain_for
-from hub.validation import county_contact_check, county_identity_check
+from hub.models import County, CountyCreation
+from hub.services import county_create, county_creation_undo, county_domain_for
+from hub.validation import county_contact_check, county_identity_check, schema_name_for
 
 logger = logging.getLogger(__name__)
 
@@ -26,6 +27,14 @@ MSG_FAILED_UNEXPECTED = gettext_lazy(
     "请稍后重试；如果再次失败，请联系技术人员。"
 )
 MSG_FAILED_REFUSED = gettext_lazy("没有创建 %(name)s：%(reason)s")
+MSG_FAILED_STALE = gettext_lazy(
+    "创建 %(name)s 的后台任务 %(minutes)d 分钟内没有完成（后台进程可能已中断），已撤销："
+    "没有留下县、域名或数据库模式。请确认后台处理程序在运行，再重新提交。"
+)
+# A county is made in seconds (bench/provisioning.py); a job older than this has lost its worker.
+STALE_MINUTES = 15
+# The status page says no worker took the job after this long in the queue.
+QUEUED_WARNING_SECONDS = 60
 # How far along each of county_create's messages is, in the order it sends them.
 STEP_PERCENTS = (5, 15, 60, 75, 95)
 
@@ -150,6 +159,57 @@ def county_creation_run(*, creation_id: int) -> CountyCreation | None:
         operator_password=created.operator_password,
     )
     return creation
+
+
+def county_creations_fail_stale(*, now=None) -> list[CountyCreation]:
+    """Fail the jobs a worker lost: queued or running for STALE_MINUTES. A running job's
+    half-made county (row, domain, schema) is removed first, as county_create would have done
+    had its process not died; a county made another way (the command) is left alone."""
+    now = now or timezone.now()
+    cutoff = now - timezone.timedelta(minutes=STALE_MINUTES)
+    stale = CountyCreation.objects.filter(
+        Q(state=CountyCreation.State.QUEUED, created_at__lt=cutoff)
+        | Q(state=CountyCreation.State.RUNNING, started_at__lt=cutoff)
+    )
+    failed = []
+    for creation_id in stale.values_list("pk", flat=True):
+        with transaction.atomic():
+            creation = (
+                CountyCreation.objects.select_for_update(skip_locked=True)
+                .filter(
+                    pk=creation_id,
+                    state__in=[CountyCreation.State.QUEUED, CountyCreation.State.RUNNING],
+                )
+                .first()
+            )
+            if creation is None:
+                continue
+            was_running = creation.state == CountyCreation.State.RUNNING
+            creation.state = CountyCreation.State.FAILED
+            creation.finished_at = now
+            creation.error = str(
+                MSG_FAILED_STALE % {"name": creation.name, "minutes": STALE_MINUTES}
+            )
+            creation.save(update_fields=["state", "finished_at", "error"])
+        if was_running:
+            schema_name = schema_name_for(creation.slug)
+            half_made = County.objects.filter(
+                schema_name=schema_name, created_at__gte=creation.started_at
+            ).exists()
+            if half_made:
+                county_creation_undo(schema_name=schema_name)
+        logger.warning("county creation %s (%s) was stale: failed", creation.pk, creation.slug)
+        failed.append(creation)
+    return failed
+
+
+def county_creation_waits_for_worker(creation: CountyCreation, *, now=None) -> bool:
+    """Still queued after QUEUED_WARNING_SECONDS: the status page says so."""
+    now = now or timezone.now()
+    return (
+        creation.state == CountyCreation.State.QUEUED
+        and (now - creation.created_at).total_seconds() > QUEUED_WARNING_SECONDS
+    )
 
 
 def county_creation_password_take(*, creation: CountyCreation, user) -> str:

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('orders', '0006_line_commission_bp'),
+        ('orders', '0007_vocabulary_choices'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -1,0 +1,41 @@
+"""The province console's admin site (docs/adr/0019): the Django admin on the hub host, with the
+province's title and only the apps whose tables live in the public schema.
+
+Outside the hub.admin package on purpose: importing the site class must not import the screens,
+which register on admin.site while Django is still making it."""
+
+from django.apps import apps
+from django.conf import settings
+from django.contrib import admin
+from django.db.models.base import ModelBase
+from django.utils.translation import gettext_lazy as _
+
+
+def public_app_labels() -> frozenset[str]:
+    """Labels of the apps migrated in the public schema (SHARED_APPS names an app by its
+    module or by its AppConfig's path, as django-tenants' router reads it)."""
+    shared = set(settings.SHARED_APPS)
+    return frozenset(
+        config.label
+        for config in apps.get_app_configs()
+        if config.name in shared or f"{type(config).__module__}.{type(config).__name__}" in shared
+    )
+
+
+class ProvinceAdminSite(admin.AdminSite):
+    site_header = _("丰收 · 省平台")
+    site_title = _("丰收省平台")
+    index_title = _("省平台首页")
+
+    def register(self, model_or_iterable, admin_class=None, **options):
+        # Wagtail's images and documents and taggit register in the admin site, but their
+        # tables exist only in county schemas: here their screens would be dead boxes on the
+        # home ("Not available for global schema") and errors behind them. The province
+        # manages them in each county's own admin, so they are not registered here.
+        models = (
+            [model_or_iterable] if isinstance(model_or_iterable, ModelBase) else model_or_iterable
+        )
+        public = public_app_labels()
+        kept = [model for model in models if model._meta.app_label in public]
+        if kept:
+            super().register(kept, admin_class, **options)
