@@ -323,9 +323,9 @@ def portal_load(args, log_dir: Path) -> list[tuple[str, float, float, int]]:
     )
     servers = [bare, cached, uncached]
     try:
-        bare.wait_ready(lambda port: fetch(port, "/trivial/", host=HUB_HOST))
+        bare.wait_ready(lambda port: fetch(port, "/trivial/", host=HUB_HOST), timeout=240)
         for server in (cached, uncached):
-            server.wait_ready(lambda port: fetch(port, "/", host=HUB_HOST))
+            server.wait_ready(lambda port: fetch(port, "/", host=HUB_HOST), timeout=240)
         search = "/?q=baicha"
         targets = [
             ("bare view", bare, "/trivial/", "public"),

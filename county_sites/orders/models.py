@@ -604,7 +604,9 @@ class RefundRequest(models.Model):
         ORDER = "order", _("整单")
         LINES = "lines", _("部分商品")
 
-    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="refund_requests")
+    order = models.ForeignKey(
+        Order, verbose_name=_("订单"), on_delete=models.PROTECT, related_name="refund_requests"
+    )
     # A whole-order request moves the order to refund_requested; a request for some lines (a
     # short or damaged line found on receiving) leaves the order where it is and gives back
     # those lines' value only (county_sites.orders.services.refunds).
@@ -618,11 +620,19 @@ class RefundRequest(models.Model):
         _("状态"), max_length=16, choices=State.choices, default=State.REQUESTED
     )
     requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("申请人"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     requested_at = models.DateTimeField(_("申请时间"), default=timezone.now)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("处理人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     decided_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
     refusal_reason = models.TextField(_("拒绝原因"), blank=True)

@@ -341,6 +341,18 @@ def order_refundable_fen(order: Order) -> int:
     return paid - (approved or 0)
 
 
+def order_lines_open_for_refund(*, order: Order) -> list[OrderLine]:
+    """The lines of an online order the buyer may still ask back one by one: not covered by a
+    refund request waiting or approved. Empty for a cash order (what it lacks is not
+    charged: services.refunds)."""
+    if not order.is_online:
+        return []
+    covered = OrderLine.objects.filter(
+        refund_requests__state__in=[RefundRequest.State.REQUESTED, RefundRequest.State.APPROVED]
+    )
+    return list(order.lines.exclude(pk__in=covered).order_by("pk"))
+
+
 # ------------------------------------------------------------------------------
 # Delivery days: the operator's lists, manifests and pick lists; the clerk's receiving
 # ------------------------------------------------------------------------------
@@ -607,3 +619,20 @@ def order_month_figures(start: dt.datetime, end: dt.datetime) -> MonthFigures:
 
 def order_activity_start() -> dt.datetime | None:
     return Order.objects.order_by("placed_at").values_list("placed_at", flat=True).first()
+
+
+def order_ids_cash_unstarted(*, confirmed_before) -> list[int]:
+    """Cash-on-pickup orders still `placed` (nothing prepared yet) that the buyer confirmed
+    before `confirmed_before`, oldest first: the cash hold's work (services.cash). An order a
+    clerk entered that the villager has not confirmed is not one (its own expiry)."""
+    return list(
+        Order.objects.filter(
+            state=Order.State.PLACED,
+            payment_method=Order.PaymentMethod.CASH_ON_PICKUP,
+            # placed_at <= buyer_confirmed_at: the placed_at bound only lets the index help.
+            placed_at__lt=confirmed_before,
+            buyer_confirmed_at__lt=confirmed_before,
+        )
+        .order_by("placed_at", "pk")
+        .values_list("pk", flat=True)
+    )

@@ -22,7 +22,9 @@ from county_sites.orders.selectors import (
     delivery_zones_active,
     listings_for_session_cart,
     order_get_for_buyer,
+    order_lines_open_for_refund,
     order_list_for_buyer,
+    order_refundable_fen,
 )
 from county_sites.orders.services import (
     cart_clear,
@@ -33,8 +35,10 @@ from county_sites.orders.services import (
     order_pay_start,
     order_place,
     refund_request_create,
+    refund_request_lines_create,
 )
 from county_sites.orders.services.credit import MSG_CREDIT_TERM_REQUIRED
+from county_sites.orders.services.refunds import MSG_REFUND_LINES_INVALID
 from county_sites.payments.services import payment_callback_urls
 from service_points.selectors import service_point_list_open
 
@@ -255,20 +259,48 @@ def order_cancel_view(request, number: str):
 @login_required
 @require_http_methods(["GET", "POST"])
 def refund_request_view(request, number: str):
+    """The buyer's refund request: the whole order, or (an online order of several lines) the
+    lines they tick, with a reason and up to 3 photos."""
     order = _own_order(request, number)
+    open_lines = order_lines_open_for_refund(order=order)
     error, status = "", 200
     if request.method == "POST":
         try:
-            refund_request_create(
-                buyer=request.user,
-                order=order,
-                reason=request.POST.get("reason", ""),
-                photos=request.FILES.getlist("photos"),
-            )
+            chosen = _refund_lines_chosen(request, open_lines)
+            common = {
+                "order": order,
+                "reason": request.POST.get("reason", ""),
+                "photos": request.FILES.getlist("photos"),
+            }
+            if chosen:
+                refund_request_lines_create(actor=request.user, lines=chosen, **common)
+            else:
+                refund_request_create(buyer=request.user, **common)
         except ApplicationError as refusal:
             error, status = str(refusal.message), 400
         else:
             return HttpResponseRedirect(reverse("orders:detail", args=[number]), status=303)
     return render(
-        request, "orders/refund_request.html", {"order": order, "error": error}, status=status
+        request,
+        "orders/refund_request.html",
+        {
+            "order": order,
+            "error": error,
+            # Choosing lines only makes sense with more than one to choose from.
+            "lines": open_lines if len(open_lines) > 1 else [],
+            "chosen": set(request.POST.getlist("lines")),
+            "refundable_fen": order_refundable_fen(order),
+        },
+        status=status,
     )
+
+
+def _refund_lines_chosen(request, open_lines) -> list[int]:
+    """The line ids ticked, or [] for the whole order (nothing ticked, or every open line)."""
+    raw = request.POST.getlist("lines")
+    if not all(value.isdigit() for value in raw):
+        raise ApplicationError(MSG_REFUND_LINES_INVALID, field="lines")
+    chosen = {int(value) for value in raw}
+    if not chosen or chosen == {line.pk for line in open_lines}:
+        return []
+    return sorted(chosen)

@@ -254,6 +254,13 @@ CELERY_BEAT_SCHEDULE = {
         "task": "county_sites.orders.tasks.counties_orders_expire_unconfirmed",
         "schedule": 60,
     },
+    # Cash-on-pickup orders nobody started preparing within the county's
+    # ServicePointSettings.cash_order_hold_days are cancelled, stock released, buyer texted:
+    # a hold counted in days needs no more than a run every quarter of an hour.
+    "counties-orders-expire-cash": {
+        "task": "county_sites.orders.tasks.counties_orders_expire_cash",
+        "schedule": 15 * 60,
+    },
     # Ask the bank about online orders still unpaid, in case a notify was lost.
     "counties-payments-reconcile": {
         "task": "county_sites.payments.tasks.counties_payments_reconcile",
