@@ -18,7 +18,7 @@ REPO = Path(__file__).resolve().parents[2]
 def _project_tasks() -> list[str]:
     # What a worker registers: autodiscovery of every installed app's tasks module.
     app.loader.import_default_modules()
-    return sorted(name for name in app.tasks if not name.startswith("celery."))
+    return sorted(name for name in app.tasks if not name.startswith(("celery.", "tests.")))
 
 
 def _queue_of(name: str) -> str:
