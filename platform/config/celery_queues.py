@@ -43,14 +43,15 @@ TASK_KINDS: dict[str, TaskKind] = {
         soft_seconds=10 * 60,
         hard_seconds=11 * 60,
         tasks=(
-            "hub.tasks.county_refresh_stats",
-            "hub.tasks.counties_refresh_stats",
+            "hub.tasks.rollup_run_start",
+            "hub.tasks.rollup_county",
+            "hub.tasks.counties_rollup_nightly",
             "county_sites.catalogue.tasks.province_index_rebuild",
             "county_sites.catalogue.tasks.counties_province_index_rebuild",
         ),
     ),
-    # Everything short: order and payment housekeeping, one listing's index row, the bank's
-    # notify, a county's creation (a schema clone, about a second) and the fan-outs.
+    # Everything short: order, payment, ledger and credit housekeeping, one listing's index row,
+    # the bank's notify, a county's creation (a schema clone, about a second) and the fan-outs.
     DEFAULT_KIND: TaskKind(
         soft_seconds=5 * 60,
         hard_seconds=6 * 60,
@@ -58,6 +59,7 @@ TASK_KINDS: dict[str, TaskKind] = {
             "county_sites.orders.tasks.*",
             "county_sites.payments.tasks.*",
             "county_sites.ledger.tasks.*",
+            "county_sites.credit.tasks.*",
             "county_sites.catalogue.tasks.province_index_sync",
             "sandbox_bank.tasks.*",
             "hub.tasks.county_creation_task",

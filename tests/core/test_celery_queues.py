@@ -48,7 +48,7 @@ def test_every_task_is_classified_routed_to_a_named_queue_and_time_limited(db):
     names = _project_tasks()
 
     # All of them (a new task counts here too, and must be given a kind).
-    assert len(names) == 19
+    assert len(names) == 23
     assert "accounts.tasks.sms_deliver" in names
     assert [problem for name in names for problem in _problems(name)] == []
 
@@ -59,7 +59,7 @@ def test_every_task_is_classified_routed_to_a_named_queue_and_time_limited(db):
         ("accounts.tasks.sms_deliver", "fengshou-test.sms", 30, 45),
         ("farmers.tasks.listing_photo_renditions", "fengshou-test.images", 120, 150),
         ("farmers.import_tasks.farmers_import_run", "fengshou-test.imports", 900, 960),
-        ("hub.tasks.county_refresh_stats", "fengshou-test.reports", 600, 660),
+        ("hub.tasks.rollup_county", "fengshou-test.reports", 600, 660),
         ("county_sites.catalogue.tasks.province_index_rebuild", "fengshou-test.reports", 600, 660),
         ("county_sites.orders.tasks.orders_cancel_expired", "fengshou-test", 300, 360),
         ("county_sites.catalogue.tasks.province_index_sync", "fengshou-test", 300, 360),
