@@ -8,7 +8,11 @@ PY=.venv/bin/python
 # Celery's app (like wsgi and asgi) defaults to production settings; this is development.
 export DJANGO_SETTINGS_MODULE=${DJANGO_SETTINGS_MODULE:-config.settings.dev}
 
-.venv/bin/celery -A config worker --beat --loglevel=INFO --concurrency=2 \
+# One worker takes every queue here (sms, images, imports, reports, default); production runs
+# one per queue (config/celery_queues.py).
+QUEUES=$($PY -c 'import django; django.setup(); from django.conf import settings
+print(",".join(queue.name for queue in settings.CELERY_TASK_QUEUES))')
+.venv/bin/celery -A config worker --beat --loglevel=INFO --concurrency=2 -Q "$QUEUES" \
   --schedule var/celerybeat-schedule &
 CELERY_PID=$!
 trap 'kill $CELERY_PID 2>/dev/null || true' EXIT INT TERM

@@ -20,7 +20,8 @@ GOOD = {
 }
 # Variables of ours or Django's that the runner's environment may carry: never inherited.
 OURS = (*GOOD, "DJANGO_SETTINGS_MODULE", "DEBUG", "FENGSHOU_SANDBOX_BANK",
-        "FENGSHOU_BANK_TRANSPORT")  # fmt: skip
+        "FENGSHOU_BANK_TRANSPORT", "REDIS_URL", "CACHE_REDIS_URL", "CELERY_BROKER_URL",
+        "SENTRY_DSN")  # fmt: skip
 
 
 def _python(code: str, **env: str) -> subprocess.CompletedProcess:
@@ -50,6 +51,25 @@ def test_production_starts_with_everything_set():
     assert result.stdout.strip() == "started"
 
 
+def test_production_takes_cache_and_broker_on_two_databases_of_one_redis():
+    code = (
+        LOAD_SETTINGS + "; from django.conf import settings; "
+        "print(settings.CACHES['default']['LOCATION'], settings.CELERY_BROKER_URL)"
+    )
+    result = _python(
+        code,
+        DJANGO_SETTINGS_MODULE="config.settings.production",
+        CACHE_REDIS_URL="redis://redis.internal:6379/0",
+        CELERY_BROKER_URL="redis://redis.internal:6379/1",
+        **GOOD,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "started", "redis://redis.internal:6379/0", "redis://redis.internal:6379/1"
+    ]  # fmt: skip
+
+
 @pytest.mark.parametrize(
     ("change", "message"),
     [
@@ -73,6 +93,19 @@ def test_production_starts_with_everything_set():
         (
             {"FENGSHOU_SMS_BACKEND": "accounts.sms.ConsoleBackend"},
             "FENGSHOU_SMS_BACKEND is accounts.sms.ConsoleBackend, which sends no text message",
+        ),
+        # The broker's default is database 1; the cache on it too is refused.
+        (
+            {"CACHE_REDIS_URL": "redis://127.0.0.1:6379/1"},
+            "The cache and Celery's broker are the same Redis database",
+        ),
+        # Database 0 written or implied is one database; so is the older REDIS_URL.
+        (
+            {
+                "REDIS_URL": "redis://redis.internal:6379",
+                "CELERY_BROKER_URL": "redis://redis.internal:6379/0",
+            },
+            "set CACHE_REDIS_URL and CELERY_BROKER_URL to different databases",
         ),
     ],
 )

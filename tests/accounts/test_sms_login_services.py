@@ -137,15 +137,17 @@ def test_the_task_is_sent_to_the_broker_only_after_commit_with_the_county_schema
     assert len(published) == 1
     message = published[0]
     assert message["task"] == "accounts.tasks.sms_deliver"
-    assert message["routing_key"] == settings.CELERY_TASK_DEFAULT_QUEUE
+    # On the SMS queue, never behind photos and imports (config/celery_queues.py).
+    sms_queue = f"{settings.CELERY_TASK_DEFAULT_QUEUE}.sms"
+    assert message["routing_key"] == sms_queue
     assert message["headers"]["_schema_name"] == "county_anji"
     assert message["headers"]["argsrepr"] == repr((outbox.pk, "county_anji"))
     # Take our message back off the real queue, so no later worker runs it.
     broker = redis.Redis.from_url(settings.CELERY_BROKER_URL)
-    queued = broker.lrange(settings.CELERY_TASK_DEFAULT_QUEUE, 0, -1)
+    queued = broker.lrange(sms_queue, 0, -1)
     ours = [raw for raw in queued if json.loads(raw)["headers"]["id"] == message["headers"]["id"]]
     assert len(ours) == 1
-    broker.lrem(settings.CELERY_TASK_DEFAULT_QUEUE, 1, ours[0])
+    broker.lrem(sms_queue, 1, ours[0])
 
 
 @pytest.mark.parametrize(

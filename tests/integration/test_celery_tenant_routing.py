@@ -61,7 +61,7 @@ def committed_run(committed_users, django_db_blocker):
 
 @pytest.fixture(scope="module")
 def worker(committed_users):
-    """`celery worker` as its own process, on the test database and the test queue."""
+    """`celery worker` as its own process, on the test database and the test queues."""
     app.control.purge()
     env = {
         **os.environ,
@@ -79,8 +79,9 @@ def worker(committed_users):
             "worker",
             "--pool=solo",
             "--loglevel=WARNING",
+            # Every queue, as `make run` does (config/celery_queues.py).
             "-Q",
-            settings.CELERY_TASK_DEFAULT_QUEUE,
+            ",".join(queue.name for queue in settings.CELERY_TASK_QUEUES),
             "--without-gossip",
             "--without-mingle",
             "--without-heartbeat",

@@ -10,6 +10,9 @@ import dj_database_url
 from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
+from config import celery_queues
+from config.error_reporting import error_reporting_start
+
 # repo root: platform/config/settings/base.py -> parents[3]
 BASE_DIR = Path(__file__).resolve().parents[3]
 
@@ -124,6 +127,11 @@ ROOT_URLCONF = "config.urls_county"
 AUTH_USER_MODEL = "accounts.User"
 
 MIDDLEWARE = [
+    # First: every later line of the request's log carries its id (core/log_context.py).
+    "core.log_context.RequestIdMiddleware",
+    # /health/ on any host, before the county lookup, sessions and the page cache
+    # (core/health.py).
+    "core.health.HealthMiddleware",
     "hub.middleware.CountyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -189,12 +197,18 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # ------------------------------------------------------------------------------
 # Cache, keyed by county so one county never reads another's entries.
 # ------------------------------------------------------------------------------
-REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+# The cache and Celery's broker live in different Redis databases (or instances): a cache may
+# evict keys under memory pressure or be flushed, and queued tasks must survive both
+# (docs/adr/0021). Production refuses the same URL for both (settings/production.py).
+# REDIS_URL is the older name of CACHE_REDIS_URL, still read.
+CACHE_REDIS_URL = os.environ.get(
+    "CACHE_REDIS_URL", os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+)
 CACHES = {
     "default": {
         # Django's RedisCache keeping its redis-py client (91 -> 34 µs per GET, measured).
         "BACKEND": "config.redis_cache.RedisCache",
-        "LOCATION": REDIS_URL,
+        "LOCATION": CACHE_REDIS_URL,
         "KEY_FUNCTION": "django_tenants.cache.make_key",
         "KEY_PREFIX": "fengshou",
         # A Redis that hangs must not hang the pages: the page cache falls back to the
@@ -219,14 +233,21 @@ FENGSHOU_PAGE_CACHE_MEMORY_SECONDS = float(
 # ------------------------------------------------------------------------------
 # Celery (tenant-schemas-celery carries the sender's schema in the task headers)
 # ------------------------------------------------------------------------------
-CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", REDIS_URL)
-CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", REDIS_URL)
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "redis://127.0.0.1:6379/1")
+CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", CELERY_BROKER_URL)
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_TASK_DEFAULT_QUEUE", "fengshou")
+# Queues by kind (sms, images, imports, reports, default), each with its time limits
+# (config/celery_queues.py). test.py renames the default queue and so sets these again.
+CELERY_TASK_QUEUES = celery_queues.task_queues(default_queue=CELERY_TASK_DEFAULT_QUEUE)
+CELERY_TASK_ROUTES = celery_queues.task_routes(default_queue=CELERY_TASK_DEFAULT_QUEUE)
+CELERY_TASK_ANNOTATIONS = (celery_queues.TimeLimits(),)
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TRACK_STARTED = True
 CELERY_RESULT_EXPIRES = 24 * 3600
 CELERY_TIMEZONE = "Asia/Shanghai"
+# The worker logs through LOGGING below (schema and task id on every line), not its own setup.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # Every beat schedule lives here, in one place (STYLE.md).
 CELERY_BEAT_SCHEDULE = {
     # The province's monthly roll-up (hub.rollups): nightly at a quiet hour, the current and
@@ -379,10 +400,26 @@ WAGTAIL_PASSWORD_RESET_ENABLED = False
 # The county admin's password login locks after repeated failures (accounts.lockout).
 WAGTAILADMIN_USER_LOGIN_FORM = "accounts.forms.CountyStaffLoginForm"
 
+# Every line carries the county schema and the request id (core/log_context.py): "plain" for
+# people (development), "json" for a log collector (production's default).
+FENGSHOU_LOG_FORMAT = os.environ.get("FENGSHOU_LOG_FORMAT", "plain")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"context": {"()": "core.log_context.ContextFilter"}},
+    "formatters": {
+        "plain": {
+            "format": "%(asctime)s %(levelname)s %(name)s [%(schema)s %(request_id)s] %(message)s"
+        },
+        "json": {"()": "core.log_context.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["context"],
+            "formatter": FENGSHOU_LOG_FORMAT,
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     # Wagtail and django-tasks log every page save and task at INFO: too loud for commands.
     "loggers": {
@@ -391,3 +428,9 @@ LOGGING = {
         "wagtail": {"level": "WARNING"},
     },
 }
+
+# ------------------------------------------------------------------------------
+# Error reporting: Sentry or a compatible server, only when SENTRY_DSN is set; tagged with the
+# county schema and the request id, no personal data (config/error_reporting.py).
+# ------------------------------------------------------------------------------
+SENTRY_ENABLED = error_reporting_start(os.environ)

@@ -3,13 +3,15 @@
 It refuses to start (ImproperlyConfigured, naming what to set) in any state that would look
 like it works and would hurt (docs/adr/0017): a missing or development secret key, DEBUG on,
 the sandbox bank routed (anyone could "pay"), an SMS backend that sends nothing (nobody could
-sign in), a localhost base domain. With the variables below set,
+sign in), a localhost base domain, the cache and the broker in one Redis
+database. With the variables below set,
 `python manage.py check --deploy` passes with no warnings:
 
     SECRET_KEY  ALLOWED_HOSTS  FENGSHOU_BASE_DOMAIN  FENGSHOU_SMS_BACKEND  FENGSHOU_BANK_BASE_URL
 """
 
 import os
+from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -40,6 +42,13 @@ def _secret_key_problem(key: str) -> str | None:
             "python -c 'import secrets; print(secrets.token_urlsafe(50))'."
         )
     return None
+
+
+def _redis_target(url: str) -> tuple:
+    # redis://h:6379 and redis://h:6379/0 are the same database; the password does not matter.
+    parts = urlsplit(url)
+    database = parts.path.strip("/") or "0"
+    return (parts.scheme, (parts.hostname or "").lower(), parts.port or 6379, database)
 
 
 def production_problems(environ) -> list[str]:
@@ -74,6 +83,13 @@ def production_problems(environ) -> list[str]:
             "nobody could sign in: set it to your SMS provider's backend class "
             "(a subclass of accounts.sms.BaseSmsBackend)."
         )
+    if _redis_target(CACHES["default"]["LOCATION"]) == _redis_target(CELERY_BROKER_URL):  # noqa: F405
+        problems.append(
+            "The cache and Celery's broker are the same Redis database: set CACHE_REDIS_URL "
+            "and CELERY_BROKER_URL to different databases (e.g. redis://host:6379/0 and "
+            "redis://host:6379/1) or instances, so evicting or flushing the cache never drops "
+            "queued tasks."
+        )
     return problems
 
 
@@ -83,6 +99,9 @@ if _problems:
         "Production settings refuse to start:\n  - " + "\n  - ".join(_problems)
     )
 DEBUG = False
+# One JSON object per log line, with the county schema and the request id (core/log_context.py).
+FENGSHOU_LOG_FORMAT = os.environ.get("FENGSHOU_LOG_FORMAT", "json")
+LOGGING["handlers"]["console"]["formatter"] = FENGSHOU_LOG_FORMAT  # noqa: F405
 FENGSHOU_PUBLIC_SCHEME = os.environ.get("FENGSHOU_PUBLIC_SCHEME", "https")
 FENGSHOU_PUBLIC_PORT = os.environ.get("FENGSHOU_PUBLIC_PORT", "")
 
