@@ -48,7 +48,7 @@ def test_every_task_is_classified_routed_to_a_named_queue_and_time_limited(db):
     names = _project_tasks()
 
     # All of them (a new task counts here too, and must be given a kind).
-    assert len(names) == 23
+    assert len(names) == 25
     assert "accounts.tasks.sms_deliver" in names
     assert [problem for name in names for problem in _problems(name)] == []
 
