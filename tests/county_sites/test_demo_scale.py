@@ -172,3 +172,26 @@ def test_orders_are_the_same_whichever_run_makes_them(in_county):
 def test_seed_demo_refuses_a_county_count_beyond_the_table(db):
     with pytest.raises(CommandError, match="between 1 and 19"):
         call_command("seed_demo", "--counties", "20")
+
+
+def test_seed_demo_queues_a_roll_up_of_every_month_for_the_dashboard(in_public, monkeypatch):
+    import io
+
+    from demo.management.commands.seed_demo import Command
+    from hub.models import RollUpRun
+
+    queued = []
+    monkeypatch.setattr(
+        "hub.services.rollups.task_queue",
+        lambda name, *, args, schema_name: queued.append((name, args, schema_name)),
+    )
+    out = io.StringIO()
+    command = Command(stdout=out)
+
+    command._rollup_request()
+    command._rollup_request()  # a second seed while the first run waits: refused, said
+
+    run = RollUpRun.objects.get()
+    assert (run.trigger, run.state, run.month_from) == ("on_demand", "queued", None)
+    assert f"roll-up run {run.pk} queued for the worker" in out.getvalue()
+    assert "roll-up not queued:" in out.getvalue()

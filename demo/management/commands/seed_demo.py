@@ -16,14 +16,16 @@ from django.utils.translation import gettext as _
 from django_tenants.utils import tenant_context
 
 from accounts.services import user_county_operator_ensure, user_province_staff_ensure
+from core.errors import ApplicationError
 from core.roles import county_operator_group_ensure
 from demo.fill import county_demo_fill
 from demo.generate import county_demo_generate
 from demo.orders import county_demo_orders
 from demo.progress import ProgressBar
 from demo.zhejiang import COUNTIES as REAL_COUNTIES
-from hub.models import County
+from hub.models import County, RollUpRun
 from hub.services import county_create, county_template_ensure
+from hub.services.rollups import rollup_run_request
 
 DEMO_PASSWORD = "fengshou-demo"  # noqa: S105 - printed on purpose: demo data only
 PROVINCE_USERNAME = "province"
@@ -111,7 +113,18 @@ class Command(BaseCommand):
                 )
         if wanted > len(DEMO_COUNTIES) or orders:
             self.stdout.write(f"{time.monotonic() - started:.0f} s")
+        self._rollup_request()
         self.stdout.write(self.style.SUCCESS(_("演示数据已就绪。")))
+
+    def _rollup_request(self) -> None:
+        """The province dashboard's figures for what was just seeded: a roll-up run of every
+        month, queued for the Celery worker (`make run` starts it right after)."""
+        try:
+            run = rollup_run_request(trigger=RollUpRun.Trigger.ON_DEMAND)
+        except ApplicationError as refusal:  # a run is already under way: it will count these
+            self.stdout.write(f"roll-up not queued: {refusal.message}")
+            return
+        self.stdout.write(f"roll-up run {run.pk} queued for the worker (统计报表)")
 
     def _county_ensure(self, spec: dict) -> County:
         county = County.objects.filter(slug=spec["slug"]).first()
