@@ -8,9 +8,10 @@ from django.contrib.auth.decorators import login_required as _login_required
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse, reverse_lazy
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from core.errors import ApplicationError
+from core.media import media_response
 from core.money import yuan
 from county_sites.orders.models import Order
 from county_sites.orders.selectors import (
@@ -20,6 +21,7 @@ from county_sites.orders.selectors import (
     listings_for_session_cart,
     order_get_for_buyer,
     order_list_for_buyer,
+    refund_photo_get,
 )
 from county_sites.orders.services import (
     cart_clear,
@@ -215,4 +217,16 @@ def refund_request_view(request, number: str):
             return HttpResponseRedirect(reverse("orders:detail", args=[number]), status=303)
     return render(
         request, "orders/refund_request.html", {"order": order, "error": error}, status=status
+    )
+
+
+@login_required
+@require_safe
+def refund_photo(request, refund_id: int, photo_id: int):
+    """A photo the buyer attached to their own refund request (another's is a 404)."""
+    photo = refund_photo_get(refund_request_id=refund_id, photo_id=photo_id, buyer=request.user)
+    if photo is None:
+        raise Http404
+    return media_response(
+        request, photo.image.storage, photo.image.name, cache_control="private, no-cache"
     )

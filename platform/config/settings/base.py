@@ -331,10 +331,18 @@ FORMAT_MODULE_PATH = ["config.formats"]
 # Static and media files; media is stored per county (MEDIA_ROOT/<schema>/...).
 # ------------------------------------------------------------------------------
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "var" / "static"
+# Where collectstatic puts the files nginx serves at /static/ (deploy/nginx/fengshou.conf).
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "var" / "static"))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
 MULTITENANT_RELATIVE_MEDIA_ROOT = "%s"
+# Media is never a public directory: each county's files go through a Django view that checks
+# who may see them (core/media.py). With this set (production, behind deploy/nginx), the view
+# answers with X-Accel-Redirect to <prefix><schema>/<name> and nginx sends the file from its
+# `internal` location; empty: Django streams the file (development, tests).
+FENGSHOU_MEDIA_ACCEL_PREFIX = os.environ.get("FENGSHOU_MEDIA_ACCEL_PREFIX", "")
+# Wagtail's document view hands its files to the same function.
+SENDFILE_BACKEND = "core.media"
 STORAGES = {
     "default": {"BACKEND": "django_tenants.files.storage.TenantFileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
