@@ -126,3 +126,27 @@ def test_another_countys_folder_named_on_this_host_is_404(banner_url, county_cli
     elsewhere = src.replace("/county_anji/", f"/{other_county.schema_name}/")
 
     assert county_client.get(elsewhere).status_code == 404
+
+
+def test_a_document_is_served_by_wagtails_view_and_nginx_in_production(
+    in_county, county, county_client, other_county_client, settings
+):
+    from wagtail.documents.models import Document
+
+    document = Document.objects.create(
+        title="价目表", file=ContentFile(b"%PDF-1.4 prices", name="prices.pdf")
+    )
+    url = document.url
+
+    response = county_client.get(url)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == b"%PDF-1.4 prices"
+    assert other_county_client.get(url).status_code == 404
+    # The stored file itself is not public.
+    assert county_client.get(document.file.url).status_code == 404
+    settings.FENGSHOU_MEDIA_ACCEL_PREFIX = "/_protected_media/"
+    response = county_client.get(url)
+    assert response.status_code == 200
+    assert response["X-Accel-Redirect"] == (
+        f"/_protected_media/{county.schema_name}/{document.file.name}"
+    )
