@@ -57,10 +57,12 @@ def media_response(
     except SuspiciousFileOperation:
         raise Http404 from None
     except NotImplementedError:
-        # A storage without local paths (object storage): stream it through Django.
+        # A storage without local paths (object storage, core/storage.py): Django streams it.
         try:
+            if not storage.exists(name):
+                raise Http404
             file = storage.open(name, "rb")
-        except (FileNotFoundError, OSError):
+        except (FileNotFoundError, SuspiciousFileOperation):
             raise Http404 from None
         response = FileResponse(file, content_type=content_type or mimetypes.guess_type(name)[0])
     else:

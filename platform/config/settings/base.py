@@ -347,6 +347,21 @@ STORAGES = {
     "default": {"BACKEND": "django_tenants.files.storage.TenantFileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# Media on S3-compatible object storage instead, one prefix per county (core/storage.py,
+# docs/adr/0020): FENGSHOU_MEDIA_STORAGE=s3 and the bucket below. The bucket stays private;
+# files are sent by the same views (streamed by Django, not by nginx).
+FENGSHOU_MEDIA_STORAGE = os.environ.get("FENGSHOU_MEDIA_STORAGE", "filesystem")
+if FENGSHOU_MEDIA_STORAGE == "s3":
+    STORAGES["default"] = {
+        "BACKEND": "core.storage.CountyS3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ.get("FENGSHOU_S3_BUCKET", ""),
+            "endpoint_url": os.environ.get("FENGSHOU_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("FENGSHOU_S3_REGION") or None,
+            "access_key": os.environ.get("FENGSHOU_S3_ACCESS_KEY") or None,
+            "secret_key": os.environ.get("FENGSHOU_S3_SECRET_KEY") or None,
+        },
+    }
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATICFILES_FINDERS = [
     "django.contrib.staticfiles.finders.FileSystemFinder",

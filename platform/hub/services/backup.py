@@ -126,8 +126,16 @@ def _media_folder(schema: str) -> Path:
     return Path(settings.MEDIA_ROOT) / schema
 
 
-def _media_pack(schema: str, archive: Path) -> int:
+def _media_on_disk() -> bool:
+    """Media in MEDIA_ROOT (the default), not on object storage (core/storage.py), whose
+    bucket is backed up by its own versioning or replication (docs/deploy.md)."""
+    return settings.STORAGES["default"]["BACKEND"].endswith("TenantFileSystemStorage")
+
+
+def _media_pack(schema: str, archive: Path) -> int | str:
     """The schema's media folder as a tar.gz; the number of files in it."""
+    if not _media_on_disk():
+        return "object storage: not in this backup"
     folder, count = _media_folder(schema), 0
     with tarfile.open(archive, "w:gz") as tar:
         if folder.is_dir():
@@ -140,6 +148,8 @@ def _media_pack(schema: str, archive: Path) -> int:
 
 def _media_unpack(schema: str, archive: Path) -> None:
     """The schema's media folder replaced by the archive's files (nothing outside it)."""
+    if not archive.is_file():
+        return  # made while media was on object storage
     folder = _media_folder(schema)
     if folder.exists():
         shutil.rmtree(folder)
