@@ -217,6 +217,11 @@ def test_a_county_page_static_and_media_through_nginx(behind_nginx, other_county
     media_url = f"/media/{county.schema_name}/images/banner.fill-780x300.png"
     media, media_body = _get(port, host, media_url)
     elsewhere, _ = _get(port, host_of(other_county), media_url)
+    # A name with Chinese and a space: quoted in X-Accel-Redirect, found by nginx.
+    chinese = image.with_name("春茶 横幅.png")
+    chinese.write_bytes(buffer.getvalue())
+    quoted = f"/media/{county.schema_name}/images/%E6%98%A5%E8%8C%B6%20%E6%A8%AA%E5%B9%85.png"
+    chinese_media, chinese_body = _get(port, host, quoted)
     internal, _ = _get(port, host, f"/_protected_media/{county.schema_name}/images/x.png")
     plain, _ = _get(behind_nginx["http"], host, "/", tls=False)
 
@@ -230,6 +235,7 @@ def test_a_county_page_static_and_media_through_nginx(behind_nginx, other_county
     assert media_body == buffer.getvalue()
     assert media.getheader("Content-Type") == "image/png"
     assert media.getheader("X-Accel-Redirect") is None  # nginx consumed it
+    assert (chinese_media.status, chinese_body) == (200, buffer.getvalue())
     assert elsewhere.status == 404
     assert internal.status == 404
     assert plain.status == 301
