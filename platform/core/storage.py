@@ -1,4 +1,4 @@
-"""Media on S3-compatible object storage, one prefix per county (docs/adr/0020): the option to
+"""Media on S3-compatible object storage, one prefix per county (docs/adr/0021): the option to
 the default TenantFileSystemStorage (MEDIA_ROOT/<schema>/...), chosen with
 FENGSHOU_MEDIA_STORAGE=s3 (settings.base).
 

@@ -1,4 +1,4 @@
-"""Media on S3-compatible object storage (core/storage.py, docs/adr/0020), against moto's
+"""Media on S3-compatible object storage (core/storage.py, docs/adr/0021), against moto's
 local S3 server: one prefix per county in one private bucket, the same URLs and views as on
 disk, another county's host answering 404 (issue 12, "Media")."""
 

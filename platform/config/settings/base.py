@@ -348,7 +348,7 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 # Media on S3-compatible object storage instead, one prefix per county (core/storage.py,
-# docs/adr/0020): FENGSHOU_MEDIA_STORAGE=s3 and the bucket below. The bucket stays private;
+# docs/adr/0021): FENGSHOU_MEDIA_STORAGE=s3 and the bucket below. The bucket stays private;
 # files are sent by the same views (streamed by Django, not by nginx).
 FENGSHOU_MEDIA_STORAGE = os.environ.get("FENGSHOU_MEDIA_STORAGE", "filesystem")
 if FENGSHOU_MEDIA_STORAGE == "s3":
