@@ -7,7 +7,7 @@ class FarmersConfig(AppConfig):
     verbose_name = _("农户与商品")
 
     def ready(self):
-        from core.county_apps import county_figures_register
-        from farmers.selectors import seller_county_figures
+        from core.county_apps import county_month_figures_register
+        from farmers.selectors import seller_month_figures
 
-        county_figures_register("farmers", seller_county_figures)
+        county_month_figures_register("farmers", seller_month_figures)

@@ -1,7 +1,8 @@
 """Reads for sellers and listings; run inside the county's schema."""
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, QuerySet
 
+from core.county_apps import MonthFigures
 from farmers.models import (
     Listing,
     ListingCertification,
@@ -62,6 +63,15 @@ def traceability_batch_get_public(*, code: str) -> TraceabilityBatch | None:
     )
 
 
-def seller_county_figures() -> dict:
-    """The province's roll-up of the current county (core.county_apps): sellers."""
-    return {"sellers": Seller.objects.count()}
+def seller_month_figures(start, end) -> MonthFigures:
+    """The province's monthly roll-up (hub.rollups): sellers registered before the month's
+    end, in all and by kind. (Active sellers are counted from orders, by county_sites.orders.)"""
+    by_kind = dict(
+        Seller.objects.filter(created_at__lt=end)
+        .values("kind")
+        .annotate(n=Count("pk"))
+        .values_list("kind", "n")
+    )
+    figures = {f"sellers_{kind}": by_kind.get(kind, 0) for kind in Seller.Kind.values}
+    figures["sellers_total"] = sum(by_kind.values())
+    return MonthFigures(county=figures)

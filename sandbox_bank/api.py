@@ -78,6 +78,27 @@ def api_call(operation: str, params: dict) -> tuple[int, dict]:
                 "refund_no": refund.refund_no,
                 "amount_fen": refund.amount_fen,
             }
+        elif operation == "credit_draw":
+            draw = services.credit_draw_create(
+                merchant=merchant,
+                line_no=params["line_no"],
+                out_draw_no=params["out_draw_no"],
+                amount_fen=int(params["amount_fen"]),
+                term_months=int(params["term_months"]),
+                notify_url=params["notify_url"],
+            )
+            body = {"out_draw_no": draw.out_draw_no, "loan_no": draw.loan_no,
+                    "amount_fen": draw.amount_fen}  # fmt: skip
+        elif operation == "credit_return":
+            credit_return = services.credit_return_create(
+                merchant=merchant,
+                out_draw_no=params["out_draw_no"],
+                out_return_no=params["out_return_no"],
+                to_line_fen=int(params["to_line_fen"]),
+                to_account_fen=int(params["to_account_fen"]),
+            )
+            body = {"out_return_no": credit_return.out_return_no,
+                    "return_ref": credit_return.return_ref}  # fmt: skip
         else:
             return 404, {"code": "OPERATION_UNKNOWN"}
     except (KeyError, ValueError):

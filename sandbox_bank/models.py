@@ -84,3 +84,87 @@ class SandboxRefund(models.Model):
 
     def __str__(self):
         return self.refund_no
+
+
+class SandboxCreditLine(models.Model):
+    """A credit line the sandbox bank granted a county's resident (known by mobile), pushed
+    to the county as a signed GRANT notice (sandbox_bank.services.credit_line_grant)."""
+
+    merchant = models.ForeignKey(SandboxMerchant, on_delete=models.PROTECT, related_name="+")
+    line_no = models.CharField(_("授信编号"), max_length=32, unique=True)
+    mobile = models.CharField(_("手机号码"), max_length=11)
+    name = models.CharField(_("姓名"), max_length=64, blank=True)
+    limit_fen = models.PositiveBigIntegerField(_("额度（分）"))
+    rate_bp = models.PositiveIntegerField(_("年利率（基点）"))
+    fee_bp = models.PositiveIntegerField(_("手续费（基点）"), default=0)
+    terms = models.CharField(_("可选期数"), max_length=16)
+    expires_on = models.DateField(_("到期日"))
+    state = models.CharField(_("状态"), max_length=16, default="active")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return self.line_no
+
+
+class SandboxCreditDraw(models.Model):
+    """A loan the sandbox bank made on a county's credit line, paying the county in full."""
+
+    merchant = models.ForeignKey(SandboxMerchant, on_delete=models.PROTECT, related_name="+")
+    line_no = models.CharField(_("授信编号"), max_length=32)
+    out_draw_no = models.CharField(_("商户用信编号"), max_length=32)
+    loan_no = models.CharField(_("借据号"), max_length=32, unique=True)
+    amount_fen = models.PositiveBigIntegerField(_("金额（分）"))
+    term_months = models.PositiveSmallIntegerField(_("期数"))
+    returned_fen = models.PositiveBigIntegerField(_("退回（分）"), default=0)
+    notify_url = models.URLField(_("通知地址"), max_length=500)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["merchant", "out_draw_no"], name="sandbox_bank_draw_unique"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(returned_fen__lte=models.F("amount_fen")),
+                name="sandbox_bank_draw_return_within",
+            ),
+        ]
+
+    def __str__(self):
+        return self.loan_no
+
+
+class SandboxCreditReturn(models.Model):
+    draw = models.ForeignKey(SandboxCreditDraw, on_delete=models.PROTECT, related_name="+")
+    out_return_no = models.CharField(max_length=32)
+    return_ref = models.CharField(max_length=32, unique=True)
+    to_line_fen = models.PositiveBigIntegerField()
+    to_account_fen = models.PositiveBigIntegerField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["draw", "out_return_no"], name="sandbox_bank_credit_return_unique"
+            )
+        ]
+
+    def __str__(self):
+        return self.return_ref
+
+
+class SandboxNotice(models.Model):
+    """A signed message the sandbox bank sends a county (a credit line granted, an
+    instalment repaid), retried until the county answers "success" (sandbox_bank.tasks
+    .sandbox_notice_deliver). `fields` are signed afresh, with a new timestamp and nonce, at
+    each delivery."""
+
+    merchant = models.ForeignKey(SandboxMerchant, on_delete=models.PROTECT, related_name="+")
+    url = models.URLField(max_length=500)
+    fields = models.JSONField()
+    created_at = models.DateTimeField(default=timezone.now)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.pk} {self.fields.get('event', '')}"

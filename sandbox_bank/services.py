@@ -14,7 +14,15 @@ from django.utils import timezone
 
 from core.county_tasks import task_queue
 from sandbox_bank import signing
-from sandbox_bank.models import SandboxMerchant, SandboxRefund, SandboxTransaction
+from sandbox_bank.models import (
+    SandboxCreditDraw,
+    SandboxCreditLine,
+    SandboxCreditReturn,
+    SandboxMerchant,
+    SandboxNotice,
+    SandboxRefund,
+    SandboxTransaction,
+)
 
 
 class SandboxBankError(Exception):
@@ -171,3 +179,158 @@ def notify_record(*, transaction_id: int, delivered: bool) -> SandboxTransaction
         trade.notified_at = timezone.now()
     trade.save(update_fields=["notify_attempts", "notified_at"])
     return trade
+
+
+# ------------------------------------------------------------------------------------------
+# Credit: lines granted (pushed to the county), draws, credit given back, repayments
+# ------------------------------------------------------------------------------------------
+def _notice_queue(notice_id: int) -> None:
+    task_queue("sandbox_bank.tasks.sandbox_notice_deliver", args=(notice_id,), schema_name="public")
+
+
+def notice_send(*, merchant: SandboxMerchant, url: str, fields: dict) -> SandboxNotice:
+    """Queue a signed message to the county, delivered after commit."""
+    notice = SandboxNotice.objects.create(
+        merchant=merchant, url=url, fields={name: str(value) for name, value in fields.items()}
+    )
+    transaction.on_commit(partial(_notice_queue, notice.pk))
+    return notice
+
+
+def notice_payload(*, notice: SandboxNotice) -> dict:
+    """The notice's fields, signed with a fresh timestamp and nonce (a redelivery is a new
+    message; the same message twice is a replay)."""
+    return signing.signed(
+        {
+            **notice.fields,
+            "merchant_id": notice.merchant.merchant_id,
+            "timestamp": int(time.time()),
+            "nonce": secrets.token_hex(16),
+        },
+        notice.merchant.secret,
+    )
+
+
+@transaction.atomic
+def notice_record(*, notice_id: int, delivered: bool) -> SandboxNotice:
+    notice = SandboxNotice.objects.select_for_update().get(pk=notice_id)
+    notice.attempts += 1
+    if delivered and notice.delivered_at is None:
+        notice.delivered_at = timezone.now()
+    notice.save(update_fields=["attempts", "delivered_at"])
+    return notice
+
+
+@transaction.atomic
+def credit_line_grant(
+    *, merchant: SandboxMerchant, mobile: str, name: str, limit_fen: int, rate_bp: int,
+    terms: str, expires_on, notify_url: str, fee_bp: int = 0, state: str = "active",
+    line_no: str = "",
+) -> SandboxCreditLine:  # fmt: skip
+    """Grant (or change: the same line_no) a resident's credit line and push it to the
+    county as a signed GRANT notice."""
+    if limit_fen <= 0:
+        raise SandboxBankError("INVALID_AMOUNT")
+    line = SandboxCreditLine.objects.filter(line_no=line_no).first() if line_no else None
+    values = {
+        "merchant": merchant, "mobile": mobile, "name": name, "limit_fen": limit_fen,
+        "rate_bp": rate_bp, "fee_bp": fee_bp, "terms": terms, "expires_on": expires_on,
+        "state": state,
+    }  # fmt: skip
+    if line is None:
+        line = SandboxCreditLine.objects.create(line_no=line_no or _no("L"), **values)
+    else:
+        for field, value in values.items():
+            setattr(line, field, value)
+        line.save()
+    notice_send(
+        merchant=merchant,
+        url=notify_url,
+        fields={
+            "event": "GRANT",
+            "line_no": line.line_no,
+            "mobile": line.mobile,
+            "name": line.name,
+            "limit_fen": line.limit_fen,
+            "rate_bp": line.rate_bp,
+            "fee_bp": line.fee_bp,
+            "terms": line.terms,
+            "expires_on": f"{line.expires_on:%Y-%m-%d}",
+            "state": line.state,
+        },
+    )
+    return line
+
+
+@transaction.atomic
+def credit_draw_create(
+    *, merchant: SandboxMerchant, line_no: str, out_draw_no: str, amount_fen: int,
+    term_months: int, notify_url: str,
+) -> SandboxCreditDraw:  # fmt: skip
+    """Lend on a line and pay the merchant; the same out_draw_no returns the same loan. The
+    sandbox trusts the county's limit check (a real bank checks its own books too)."""
+    if amount_fen <= 0:
+        raise SandboxBankError("INVALID_AMOUNT")
+    if term_months not in (1, 3, 6):
+        raise SandboxBankError("TERM_INVALID")
+    existing = SandboxCreditDraw.objects.filter(merchant=merchant, out_draw_no=out_draw_no).first()
+    if existing is not None:
+        if existing.amount_fen != amount_fen:
+            raise SandboxBankError("AMOUNT_MISMATCH")
+        return existing
+    return SandboxCreditDraw.objects.create(
+        merchant=merchant, line_no=line_no, out_draw_no=out_draw_no, loan_no=_no("D"),
+        amount_fen=amount_fen, term_months=term_months, notify_url=notify_url,
+    )  # fmt: skip
+
+
+def _draw(merchant: SandboxMerchant, out_draw_no: str) -> SandboxCreditDraw:
+    draw = (
+        SandboxCreditDraw.objects.select_for_update()
+        .filter(merchant=merchant, out_draw_no=out_draw_no)
+        .first()
+    )
+    if draw is None:
+        raise SandboxBankError("DRAW_NOT_EXIST")
+    return draw
+
+
+@transaction.atomic
+def credit_return_create(
+    *, merchant: SandboxMerchant, out_draw_no: str, out_return_no: str, to_line_fen: int,
+    to_account_fen: int,
+) -> SandboxCreditReturn:  # fmt: skip
+    """Credit given back on a loan (a refund); the same out_return_no moves nothing twice."""
+    draw = _draw(merchant, out_draw_no)
+    existing = SandboxCreditReturn.objects.filter(draw=draw, out_return_no=out_return_no).first()
+    if existing is not None:
+        return existing
+    amount = to_line_fen + to_account_fen
+    if amount <= 0 or draw.returned_fen + amount > draw.amount_fen:
+        raise SandboxBankError("RETURN_AMOUNT_INVALID")
+    draw.returned_fen += amount
+    draw.save(update_fields=["returned_fen"])
+    return SandboxCreditReturn.objects.create(
+        draw=draw, out_return_no=out_return_no, return_ref=_no("C"),
+        to_line_fen=to_line_fen, to_account_fen=to_account_fen,
+    )  # fmt: skip
+
+
+@transaction.atomic
+def credit_instalment_repay(
+    *, merchant: SandboxMerchant, out_draw_no: str, seq: int, amount_fen: int
+) -> SandboxNotice:
+    """The resident repaid instalment `seq` of a loan at the bank (counter, app, standing
+    order): the county is told by a signed REPAYMENT notice."""
+    draw = _draw(merchant, out_draw_no)
+    return notice_send(
+        merchant=merchant,
+        url=draw.notify_url,
+        fields={
+            "event": "REPAYMENT",
+            "out_draw_no": draw.out_draw_no,
+            "seq": seq,
+            "amount_fen": amount_fen,
+            "repayment_no": _no("P"),
+        },
+    )

@@ -6,8 +6,8 @@ from celery import shared_task
 from django.conf import settings
 
 from sandbox_bank.http import http_post_form
-from sandbox_bank.models import SandboxTransaction
-from sandbox_bank.services import notify_payload, notify_record
+from sandbox_bank.models import SandboxNotice, SandboxTransaction
+from sandbox_bank.services import notice_payload, notice_record, notify_payload, notify_record
 
 logger = logging.getLogger(__name__)
 
@@ -41,6 +41,32 @@ def sandbox_notify_deliver(self, transaction_id: int) -> str:
     if not delivered:
         raise self.retry(
             exc=NotifyNotAcknowledgedError(transaction_id),
+            countdown=NOTIFY_FIRST_RETRY_SECONDS * 2**self.request.retries,
+        )
+    return "delivered"
+
+
+@shared_task(bind=True, acks_late=True, max_retries=NOTIFY_MAX_RETRIES)
+def sandbox_notice_deliver(self, notice_id: int) -> str:
+    """POST a signed credit notice (a line granted, an instalment repaid) to the county until
+    it answers 200 "success". Idempotent: a delivered notice is not sent again."""
+    notice = SandboxNotice.objects.select_related("merchant").get(pk=notice_id)
+    if notice.delivered_at is not None:
+        return "skipped"
+    try:
+        status, body = http_post_form(
+            notice.url,
+            notice_payload(notice=notice),
+            timeout=settings.SANDBOX_BANK_HTTP_TIMEOUT_SECONDS,
+        )
+        delivered = status == 200 and body.strip() == b"success"
+    except OSError as error:
+        logger.warning("sandbox notice %s failed: %s", notice_id, error)
+        delivered = False
+    notice_record(notice_id=notice_id, delivered=delivered)
+    if not delivered:
+        raise self.retry(
+            exc=NotifyNotAcknowledgedError(notice_id),
             countdown=NOTIFY_FIRST_RETRY_SECONDS * 2**self.request.retries,
         )
     return "delivered"

@@ -173,6 +173,16 @@ class ServicePointSettings(BaseSiteSetting):
         validators=[MinValueValidator(1), MaxValueValidator(120)],
         help_text=_("店员代下单后，买家须在此时间内确认，否则释放库存。"),
     )
+    cash_order_hold_days = models.PositiveSmallIntegerField(
+        _("到付订单保留天数"),
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(30)],
+        # Only orders nothing has been done for yet: a parcel already prepared or at the
+        # point follows the parcel hold and the clerk's return (county_sites.orders.returns).
+        help_text=_(
+            "到服务点付现金的订单，下单后超过这些天还没有开始备货，就自动取消并释放库存，短信告知买家。"
+        ),
+    )
     return_window_days = models.PositiveSmallIntegerField(
         _("退货期（天）"),
         default=7,

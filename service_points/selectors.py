@@ -8,6 +8,7 @@ from django.db.models import QuerySet
 from wagtail.models import Site
 
 from accounts.services import MOBILE_FULLWIDTH
+from core.county_apps import MonthFigures
 from hub.models import County
 from hub.selectors.policy import point_share_bp_for
 from service_points.models import (
@@ -133,3 +134,21 @@ def clerk_names_by_user(*, user_ids) -> dict[int, str]:
     consent, on the villager's page."""
     rows = Clerk.objects.filter(user_id__in=list(user_ids)).exclude(name="")
     return dict(rows.values_list("user_id", "name"))
+
+
+def point_month_figures(start, end) -> MonthFigures:
+    """The province's monthly roll-up (hub.rollups): points opened before the month's end
+    (open or closed now: closing a point later must not change a past month), the distinct
+    villages they are in, and every such point's name and village for the per-point rows."""
+    points = list(
+        ServicePoint.objects.filter(created_at__lt=end)
+        .order_by("pk")
+        .values_list("pk", "name", "village")
+    )
+    return MonthFigures(
+        county={
+            "points_total": len(points),
+            "villages_with_point": len({village for _pk, _n, village in points}),
+        },
+        point_names={pk: (name, village) for pk, name, village in points},
+    )

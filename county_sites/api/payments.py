@@ -22,7 +22,7 @@ def payment_status(request, number: str, refresh: bool = False):
     """`refresh=true` first asks the bank (as coming back from its pay page does), in case
     its notify has not arrived yet."""
     order = own_order(request, number)
-    if refresh and order.is_online:
+    if refresh and order.is_bank_gateway:
         order_payment_reconcile(order_id=order.pk)
         order = own_order(request, number)
     payment = payment_for_order(order=order)

@@ -373,3 +373,10 @@ def search_listings(*, q: str, limit: int = SEARCH_LIMIT_DEFAULT) -> list[Listin
         .order_by("search_rank", "search_position", "title_length", "-approved_at", "-pk")
     )
     return list(results[:limit])
+
+
+def seller_shop_listings(*, seller_id: int) -> list[Listing]:
+    """A seller's approved listings, newest first, for their shop page (/s/<id>/). Empty for
+    a seller with nothing approved, or another county's id: the page is a 404 then, so the
+    shop of a seller still in review is not public."""
+    return list(listing_live_queryset().filter(seller_id=seller_id).order_by("-approved_at", "-pk"))

@@ -10,6 +10,7 @@ app_name = "catalogue"
 urlpatterns = [
     path("c/<slug:slug>/", views.category_detail, name="category"),
     path("p/<int:listing_id>/", views.listing_detail, name="listing"),
+    path("s/<int:seller_id>/", views.seller_shop, name="seller_shop"),
     path("search/", views.search, name="search"),
     # Built by catalogue.photos.rendition_url; nothing from the path reaches the file system.
     re_path(

@@ -19,6 +19,7 @@ from county_sites.catalogue.selectors import (
     listing_get_for_product_page,
     listing_photo_get_public,
     search_listings,
+    seller_shop_listings,
     village_list,
 )
 from county_sites.storefront.page_cache import page_cacheable
@@ -70,6 +71,19 @@ def listing_detail(request, listing_id: int):
             "batch": page.batch,
         },
         using="jinja2",
+    )
+
+
+@page_cacheable
+def seller_shop(request, seller_id: int):
+    """A seller's shop: who they are and their approved listings."""
+    listings = seller_shop_listings(seller_id=seller_id)
+    if not listings:
+        raise Http404
+    return render(
+        request,
+        "county_sites/catalogue/seller_shop.html",
+        {"seller": listings[0].seller, "listings": listings},
     )
 
 

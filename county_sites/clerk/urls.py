@@ -25,6 +25,11 @@ urlpatterns = [
     ),
     path("clerk/villagers/<int:user_id>/", views.console_villager, name="console_villager"),
     path(
+        "clerk/villagers/<int:user_id>/consents/",
+        views.console_villager_consent,
+        name="console_villager_consent",
+    ),
+    path(
         "clerk/villagers/<int:user_id>/consents/<int:consent_id>/photo/",
         views.console_villager_consent_photo,
         name="console_villager_consent_photo",

@@ -24,6 +24,7 @@ from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.county_apps import MonthFigures
 from core.money import yuan, yuan_sign
 from county_sites.ledger.models import LedgerEntry, TillClose
 from farmers.models import Seller
@@ -90,20 +91,6 @@ def ledger_daily_totals(*, since: dt.date, until: dt.date) -> list[DayTotals]:
     for row in rows:
         days.setdefault(row["day"], DayTotals(day=row["day"])).totals[row["kind"]] = row["total"]
     return list(days.values())
-
-
-def ledger_county_figures() -> dict:
-    """The province's roll-up of the current county (core.county_apps): sales are what the
-    ledger says was received (online payments and cash collected) less refunds."""
-    totals = ledger_totals()
-    kind = LedgerEntry.Kind
-    return {
-        "sales_fen": (
-            totals.get(kind.PAYMENT, 0)
-            + totals.get(kind.CASH_COLLECTED, 0)
-            - totals.get(kind.REFUND, 0)
-        )
-    }
 
 
 @dataclass(frozen=True)
@@ -471,3 +458,81 @@ def point_commission_statement(*, point: ServicePoint, month: dt.date) -> Commis
         for entry in accruals
     ]
     return CommissionStatement(point=point, month=month.replace(day=1), lines=lines)
+
+
+# The province's top-level category of daily goods (hub migration 0003): every other category
+# is farm produce for the province's "农产品网络零售额".
+DAILY_GOODS_SLUG = "daily-goods"
+# Sellers whose income is "farmers' income" in the province's report: farmers and their
+# co-operatives (farmers.Seller.Kind), not merchants.
+FARMER_KINDS = ("farmer", "cooperative")
+
+
+def ledger_month_figures(start: dt.datetime, end: dt.datetime) -> MonthFigures:
+    """The province's monthly roll-up (hub.rollups) of money: every amount is a sum of ledger
+    entries whose time falls in [start, end), signed as booked (a refund's reversals are
+    negative), so a past month never changes; per point, its till and commissions."""
+    entries = LedgerEntry.objects.filter(created_at__gte=start, created_at__lt=end)
+    totals = dict(
+        entries.values("kind").annotate(total=Sum("amount_fen")).values_list("kind", "total")
+    )
+    produce = entries.filter(
+        kind__in=[Kind.SELLER_PAYABLE, Kind.COMMISSION], order_line__isnull=False
+    ).exclude(
+        Q(order_line__listing__category__slug=DAILY_GOODS_SLUG)
+        | Q(order_line__listing__category__parent__slug=DAILY_GOODS_SLUG)
+    )
+    sales = totals.get(Kind.PAYMENT, 0) + totals.get(Kind.CASH_COLLECTED, 0)
+    refunds = totals.get(Kind.REFUND, 0)
+    payable = entries.filter(kind=Kind.SELLER_PAYABLE)
+    differences = entries.filter(kind=Kind.TILL_DIFFERENCE)
+    county = {
+        "sales_fen": sales,
+        "refunds_fen": refunds,
+        "refunds_count": entries.filter(kind=Kind.REFUND).count(),
+        "net_sales_fen": sales - refunds,
+        "produce_sales_fen": produce.aggregate(total=Sum("amount_fen"))["total"] or 0,
+        "commission_fen": totals.get(Kind.COMMISSION, 0),
+        "seller_income_fen": totals.get(Kind.SELLER_PAYABLE, 0),
+        "farmer_income_fen": payable.filter(seller__kind__in=FARMER_KINDS).aggregate(
+            total=Sum("amount_fen")
+        )["total"]
+        or 0,
+        "cash_collected_fen": totals.get(Kind.CASH_COLLECTED, 0),
+        "point_commission_fen": totals.get(Kind.POINT_COMMISSION, 0),
+        "till_difference_fen": totals.get(Kind.TILL_DIFFERENCE, 0),
+        "till_closes_off": differences.exclude(amount_fen=0).count(),
+    }
+    points: dict[int, dict[str, int]] = {}
+    per_point = (
+        entries.filter(
+            service_point__isnull=False,
+            kind__in=[Kind.CASH_COLLECTED, Kind.POINT_COMMISSION, Kind.TILL_DIFFERENCE],
+        )
+        .values("service_point", "kind")
+        .annotate(total=Sum("amount_fen"), off=Count("pk", filter=~Q(amount_fen=0)))
+        .values_list("service_point", "kind", "total", "off")
+    )
+    names = {
+        Kind.CASH_COLLECTED: "cash_collected_fen",
+        Kind.POINT_COMMISSION: "point_commission_fen",
+        Kind.TILL_DIFFERENCE: "till_difference_fen",
+    }
+    for point_id, kind, total, off in per_point:
+        mine = points.setdefault(
+            point_id,
+            {
+                "cash_collected_fen": 0,
+                "point_commission_fen": 0,
+                "till_difference_fen": 0,
+                "till_closes_off": 0,
+            },
+        )
+        mine[names[kind]] = total
+        if kind == Kind.TILL_DIFFERENCE:
+            mine["till_closes_off"] = off
+    return MonthFigures(county=county, points=points)
+
+
+def ledger_activity_start() -> dt.datetime | None:
+    return LedgerEntry.objects.order_by("created_at").values_list("created_at", flat=True).first()

@@ -31,6 +31,9 @@ def commission_of(*, amount_fen: int, commission_bp: int) -> int:
 # OrderLine.Arrival values of a line that did not reach the buyer's point whole: a cash buyer
 # never pays for it (spelled out here: the ledger sits below county_sites.orders).
 NOT_ARRIVED = ("short", "damaged")
+# Order.PaymentMethod.CREDIT_LINE, likewise: a receipt the bank paid on the buyer's credit.
+CREDIT_LINE = "credit_line"
+CREDIT_DRAW_MEMO = "授信用信"
 
 
 def _split(order, lines=None, *, delivery_fee: bool = True) -> list[dict]:
@@ -110,7 +113,11 @@ def ledger_record_receipt(*, order, cash: bool, at=None) -> list[LedgerEntry]:
     if LedgerEntry.objects.filter(order=order, kind=Kind.PAYMENT).exists():
         return []
     at = at or timezone.now()
-    rows = [{"kind": Kind.PAYMENT, "amount_fen": order.total_fen}, *_split(order)]
+    received = {"kind": Kind.PAYMENT, "amount_fen": order.total_fen}
+    if order.payment_method == CREDIT_LINE:
+        # The bank paid the county in full on the buyer's credit (county_sites.credit).
+        received["memo"] = CREDIT_DRAW_MEMO
+    rows = [received, *_split(order)]
     return _book(order=order, rows=rows, at=at, provider=order.payment_method)
 
 

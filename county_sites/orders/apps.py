@@ -10,9 +10,10 @@ class OrdersConfig(AppConfig):
     def ready(self):
         from django.contrib.auth.signals import user_logged_in
 
-        from core.county_apps import county_figures_register
-        from county_sites.orders.selectors import order_county_figures
+        from core.county_apps import county_activity_start_register, county_month_figures_register
+        from county_sites.orders.selectors import order_activity_start, order_month_figures
         from county_sites.orders.signals import cart_merge_on_login
 
         user_logged_in.connect(cart_merge_on_login, dispatch_uid="orders.cart_merge_on_login")
-        county_figures_register("orders", order_county_figures)
+        county_month_figures_register("orders", order_month_figures)
+        county_activity_start_register("orders", order_activity_start)

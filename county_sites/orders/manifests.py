@@ -7,21 +7,18 @@ Amounts are in yuan with two decimals (Decimal, exact from the fen): numbers in 
 CSV. Times are local. The CSV has a UTF-8 BOM so Excel opens the Chinese correctly.
 """
 
-import csv
-import io
-from decimal import Decimal
-
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+# The CSV and XLSX writers are core's (core.tables), shared with the province's reports;
+# re-exported here for the console's and the admin's imports.
+from core.tables import CSV_TYPE, XLSX_TYPE, table_csv, table_xlsx, yuan_decimal
 from county_sites.orders.selectors import Manifest, PickList
 
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-CSV_TYPE = "text/csv; charset=utf-8"
-
-
-def yuan_decimal(fen: int) -> Decimal:
-    return (Decimal(fen) / 100).quantize(Decimal("0.01"))
+__all__ = [
+    "CSV_TYPE", "XLSX_TYPE", "local_time", "manifest_table", "pick_lists_table", "table_csv",
+    "table_xlsx", "yuan_decimal",
+]  # fmt: skip
 
 
 def local_time(value) -> str:
@@ -88,31 +85,3 @@ def pick_lists_table(pick_lists: list[PickList]) -> tuple[list[str], list[list]]
                 ]
             )
     return headers, rows
-
-
-def table_csv(headers: list[str], rows: list[list]) -> bytes:
-    out = io.StringIO(newline="")
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(headers)
-    writer.writerows(rows)
-    return "\ufeff".encode() + out.getvalue().encode("utf-8")
-
-
-def table_xlsx(headers: list[str], rows: list[list], *, title: str) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = title[:31]  # Excel's limit on a sheet name
-    sheet.append(headers)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        sheet.append(row)
-        for cell in sheet[sheet.max_row]:
-            if isinstance(cell.value, float | Decimal):
-                cell.number_format = "0.00"
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()

@@ -184,6 +184,9 @@ class Order(models.Model):
     class PaymentMethod(models.TextChoices):
         BANK_GATEWAY = "bank_gateway", _("在线支付（银行）")
         CASH_ON_PICKUP = "cash_on_pickup", _("到服务点付现金")
+        # Paid later from the buyer's credit line at the bank, in credit_term_months
+        # instalments (county_sites.credit); the county is paid in full at once.
+        CREDIT_LINE = "credit_line", _("授信分期（先买后付）")
 
     OPEN_STATES = OPEN_STATES
 
@@ -251,6 +254,9 @@ class Order(models.Model):
     delivery_address = models.CharField(_("收货地址"), max_length=255, blank=True)
     contact_mobile = models.CharField(_("联系电话"), max_length=11, blank=True)
     payment_method = models.CharField(_("支付方式"), max_length=20, choices=PaymentMethod.choices)
+    # Credit orders only: the instalments the buyer chose (1, 3 or 6), kept from placing so
+    # an order a clerk entered draws on the line, in them, when the villager confirms it.
+    credit_term_months = models.PositiveSmallIntegerField(_("分期期数"), null=True, blank=True)
     lines_total_fen = models.PositiveIntegerField(_("商品金额（分）"))
     delivery_fee_fen = models.PositiveIntegerField(_("配送费（分）"), default=0)
     total_fen = models.PositiveIntegerField(_("应付金额（分）"))
@@ -301,6 +307,11 @@ class Order(models.Model):
                 name="orders_order_cash_only_with_pickup",
             ),
             models.CheckConstraint(
+                condition=models.Q(payment_method="credit_line", credit_term_months__in=[1, 3, 6])
+                | (~models.Q(payment_method="credit_line") & models.Q(credit_term_months=None)),
+                name="orders_order_credit_term_iff_credit",
+            ),
+            models.CheckConstraint(
                 condition=models.Q(
                     state__in=[
                         "placed",
@@ -342,7 +353,22 @@ class Order(models.Model):
 
     @property
     def is_online(self) -> bool:
+        """Paid before the goods leave (at the bank's gateway, or from a credit line), not in
+        cash at the hand-over: the hand-over takes no cash, a refund goes back through the
+        bank, never out of a till."""
+        return self.payment_method in (
+            self.PaymentMethod.BANK_GATEWAY,
+            self.PaymentMethod.CREDIT_LINE,
+        )
+
+    @property
+    def is_bank_gateway(self) -> bool:
+        """Paid on the bank's pay page: a Payment, a notify, reconciliation, the timeout."""
         return self.payment_method == self.PaymentMethod.BANK_GATEWAY
+
+    @property
+    def is_credit(self) -> bool:
+        return self.payment_method == self.PaymentMethod.CREDIT_LINE
 
 
 class OrderHandover(models.Model):
@@ -578,7 +604,9 @@ class RefundRequest(models.Model):
         ORDER = "order", _("整单")
         LINES = "lines", _("部分商品")
 
-    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="refund_requests")
+    order = models.ForeignKey(
+        Order, verbose_name=_("订单"), on_delete=models.PROTECT, related_name="refund_requests"
+    )
     # A whole-order request moves the order to refund_requested; a request for some lines (a
     # short or damaged line found on receiving) leaves the order where it is and gives back
     # those lines' value only (county_sites.orders.services.refunds).
@@ -592,11 +620,19 @@ class RefundRequest(models.Model):
         _("状态"), max_length=16, choices=State.choices, default=State.REQUESTED
     )
     requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("申请人"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     requested_at = models.DateTimeField(_("申请时间"), default=timezone.now)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("处理人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     decided_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
     refusal_reason = models.TextField(_("拒绝原因"), blank=True)

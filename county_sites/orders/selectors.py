@@ -18,6 +18,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Concat, NullIf, Substr
 from django.utils import timezone
 
+from core.county_apps import MonthFigures
 from core.money import yuan
 from county_sites.ledger.selectors import receipt_amount
 from county_sites.orders.models import (
@@ -27,6 +28,7 @@ from county_sites.orders.models import (
     Order,
     OrderConfirmation,
     OrderEvent,
+    OrderHandover,
     OrderLine,
     PointDelivery,
     RefundRequest,
@@ -167,12 +169,6 @@ def order_ids_awaiting_payment(*, older_than) -> list[int]:
         .order_by("placed_at", "pk")
         .values_list("pk", flat=True)
     )
-
-
-def order_county_figures() -> dict:
-    """The province's roll-up of the current county (core.county_apps): orders not
-    cancelled."""
-    return {"orders": Order.objects.exclude(state=Order.State.CANCELLED).count()}
 
 
 @dataclass(frozen=True)
@@ -354,6 +350,18 @@ def order_refundable_fen(order: Order) -> int:
         order=order, state=RefundRequest.State.APPROVED
     ).aggregate(total=Sum("amount_fen"))["total"]
     return paid - (approved or 0)
+
+
+def order_lines_open_for_refund(*, order: Order) -> list[OrderLine]:
+    """The lines of an online order the buyer may still ask back one by one: not covered by a
+    refund request waiting or approved. Empty for a cash order (what it lacks is not
+    charged: services.refunds)."""
+    if not order.is_online:
+        return []
+    covered = OrderLine.objects.filter(
+        refund_requests__state__in=[RefundRequest.State.REQUESTED, RefundRequest.State.APPROVED]
+    )
+    return list(order.lines.exclude(pk__in=covered).order_by("pk"))
 
 
 # ------------------------------------------------------------------------------
@@ -569,4 +577,73 @@ def point_delivery_for_point(*, point, pk) -> PointDelivery | None:
         .filter(pk=pk, point=point)
         .exclude(state=PointDelivery.State.PLANNED)
         .first()
+    )
+
+
+def order_month_figures(start: dt.datetime, end: dt.datetime) -> MonthFigures:
+    """The province's monthly roll-up (hub.rollups) of orders: each counted by the moment of
+    its own event inside [start, end), never by its state now, so a closed month never moves.
+    Placed (whatever happened later), cancelled (by the cancellation's time), entered by a
+    clerk, the distinct buyers and sellers of the orders placed, hand-overs at the points;
+    per point: its orders placed, clerk-entered orders and hand-overs."""
+    placed = Order.objects.filter(placed_at__gte=start, placed_at__lt=end)
+    handovers = OrderHandover.objects.filter(at__gte=start, at__lt=end)
+    lines = OrderLine.objects.filter(order__placed_at__gte=start, order__placed_at__lt=end)
+    sellers_by_kind = dict(
+        lines.values("seller__kind")
+        .annotate(n=Count("seller", distinct=True))
+        .values_list("seller__kind", "n")
+    )
+    county = {
+        "orders_placed": placed.count(),
+        "orders_cancelled": Order.objects.filter(
+            cancelled_at__gte=start, cancelled_at__lt=end
+        ).count(),
+        "orders_clerk_entered": placed.filter(entered_by__isnull=False).count(),
+        "active_buyers": placed.values("buyer").distinct().count(),
+        "active_sellers": lines.values("seller").distinct().count(),
+        **{f"active_sellers_{kind}": sellers_by_kind.get(kind, 0) for kind in Seller.Kind.values},
+        "handovers": handovers.count(),
+    }
+    points: dict[int, dict[str, int]] = {}
+    per_point = (
+        placed.filter(service_point__isnull=False)
+        .values("service_point")
+        .annotate(n=Count("pk"), clerk=Count("pk", filter=Q(entered_by__isnull=False)))
+        .values_list("service_point", "n", "clerk")
+    )
+    for point_id, n, clerk in per_point:
+        points[point_id] = {"orders_placed": n, "orders_clerk_entered": clerk, "handovers": 0}
+    per_point_handovers = (
+        handovers.values("order__service_point")
+        .annotate(n=Count("pk"))
+        .values_list("order__service_point", "n")
+    )
+    for point_id, n in per_point_handovers:
+        if point_id is not None:
+            points.setdefault(
+                point_id, {"orders_placed": 0, "orders_clerk_entered": 0, "handovers": 0}
+            )["handovers"] = n
+    county["active_points"] = len(points)
+    return MonthFigures(county=county, points=points)
+
+
+def order_activity_start() -> dt.datetime | None:
+    return Order.objects.order_by("placed_at").values_list("placed_at", flat=True).first()
+
+
+def order_ids_cash_unstarted(*, confirmed_before) -> list[int]:
+    """Cash-on-pickup orders still `placed` (nothing prepared yet) that the buyer confirmed
+    before `confirmed_before`, oldest first: the cash hold's work (services.cash). An order a
+    clerk entered that the villager has not confirmed is not one (its own expiry)."""
+    return list(
+        Order.objects.filter(
+            state=Order.State.PLACED,
+            payment_method=Order.PaymentMethod.CASH_ON_PICKUP,
+            # placed_at <= buyer_confirmed_at: the placed_at bound only lets the index help.
+            placed_at__lt=confirmed_before,
+            buyer_confirmed_at__lt=confirmed_before,
+        )
+        .order_by("placed_at", "pk")
+        .values_list("pk", flat=True)
     )

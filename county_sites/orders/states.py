@@ -93,7 +93,7 @@ def can(move: str, order: Order) -> bool:
 def _state_allows(move: str, order: Order) -> bool:
     if order.state not in TRANSITIONS[move]:
         return False
-    online = order.payment_method == Order.PaymentMethod.BANK_GATEWAY
+    online = order.is_online  # paid before preparation: at the bank's gateway or on credit
     pickup = order.fulfilment == Order.Fulfilment.PICKUP
     if move == PAY:
         return online

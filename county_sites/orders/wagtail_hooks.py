@@ -26,21 +26,25 @@ from wagtail import hooks
 from wagtail.admin import messages
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
+from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic import models as generic
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import HeaderButton, ListingButton
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
+from core.admin_display import ReadableInspectMixin, readable
 from core.admin_forms import (
     ServiceCreateMixin,
     ServiceEditMixin,
 )
 from core.errors import ApplicationError
 from core.media import media_response
+from core.money import yuan_sign
 from core.roles import is_county_operator
 from county_sites.ledger.selectors import ledger_daily_totals
 from county_sites.orders import manifests, services, states
+from county_sites.orders.forms import DeliveryZoneForm
 from county_sites.orders.models import DeliveryZone, Order, PointDelivery, RefundRequest
 from county_sites.orders.selectors import (
     order_past_hold,
@@ -57,6 +61,17 @@ from service_points.selectors import service_point_list_open
 REPORT_DAYS = 31
 # The latest deliveries listed on the deliveries page; older ones stay in the database.
 DELIVERIES_LISTED = 100
+
+
+def _sign(field: str):
+    """A list column's value: the fen field in yuan with the sign."""
+    return lambda obj: yuan_sign(getattr(obj, field))
+
+
+def _yes_no(field: str):
+    """A list column's value: the boolean as a word (Wagtail's BooleanColumn reads "True" to a
+    screen reader, in English)."""
+    return lambda obj: readable(getattr(obj, field))
 
 
 class InspectOnlyPermissionPolicy(ModelPermissionPolicy):
@@ -109,9 +124,17 @@ class DeliveryZoneViewSet(ModelViewSet):
     copy_view_enabled = False
     add_view_class = DeliveryZoneCreateView
     edit_view_class = DeliveryZoneEditView
-    list_display = ["name", "fee_yuan", "is_active", "sort_order"]
+    list_display = [
+        "name",
+        Column("fee_yuan", label=_("配送费"), accessor=_sign("fee_fen")),
+        Column("is_active", label=_("启用"), accessor=_yes_no("is_active")),
+        "sort_order",
+    ]
     list_filter = ["is_active"]
     form_fields = ["name", "description", "fee_fen", "is_active", "sort_order"]
+
+    def get_form_class(self, for_update=False):
+        return DeliveryZoneForm
 
 
 class InspectOnlyEditView(generic.EditView):
@@ -142,8 +165,9 @@ class MoveLinkIndexView(generic.IndexView):
         return buttons
 
 
-class MoveLinkInspectView(generic.InspectView):
-    """An inspect page with a header button to the page that moves the object along."""
+class MoveLinkInspectView(ReadableInspectMixin, generic.InspectView):
+    """An inspect page with a header button to the page that moves the object along; values
+    as people read them (core.admin_display)."""
 
     move_url_name = None
     move_label = ""
@@ -189,6 +213,12 @@ class OrderInspectView(MoveLinkInspectView):
     """The order's fields, and for an order a clerk entered the audit line: who, at which
     point, how and when the villager confirmed, to which number the code went."""
 
+    money_labels = {
+        "lines_total_fen": _("商品金额"),
+        "delivery_fee_fen": _("配送费"),
+        "total_fen": _("应付金额"),
+    }
+
     def get_field_label(self, field_name, field):
         if field_name == "assisted":
             return _("代下单记录")
@@ -199,6 +229,10 @@ class OrderInspectView(MoveLinkInspectView):
         if order is None or order.entered_by_id is None:
             return "-"
         return render_to_string("orders/admin/_assisted.html", {"order": order})
+
+
+class RefundRequestInspectView(MoveLinkInspectView):
+    money_labels = {"amount_fen": _("退款金额")}
 
 
 class OrderViewSet(InspectOnlyViewSet):
@@ -214,7 +248,10 @@ class OrderViewSet(InspectOnlyViewSet):
     move_url_name = "orders_act"
     move_label = _("处理订单")
     inspect_view_class = OrderInspectView
-    list_display = ["number", "state", "fulfilment", "payment_method", "total_yuan", "placed_at"]
+    list_display = [
+        "number", "state", "fulfilment", "payment_method",
+        Column("total_yuan", label=_("应付金额"), accessor=_sign("total_fen")), "placed_at",
+    ]  # fmt: skip
     list_filter = ["state", "fulfilment", "payment_method", "service_point"]
     search_fields = ["number", "pickup_code", "contact_mobile"]
     inspect_view_fields = [
@@ -234,7 +271,11 @@ class RefundRequestViewSet(InspectOnlyViewSet):
     menu_order = 340
     move_url_name = "refunds_decide"
     move_label = _("处理退款申请")
-    list_display = ["order", "state", "scope", "amount_yuan", "requested_at"]
+    inspect_view_class = RefundRequestInspectView
+    list_display = [
+        "order", "state", "scope",
+        Column("amount_yuan", label=_("退款金额"), accessor=_sign("amount_fen")), "requested_at",
+    ]  # fmt: skip
     list_filter = ["state", "scope"]
 
 

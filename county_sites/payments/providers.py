@@ -113,8 +113,30 @@ class BankGatewayProvider(PaymentProvider):
         return body["refund_no"]
 
 
+class CreditLineProvider(PaymentProvider):
+    """Paid later, from the buyer's credit line at the bank: nothing to redirect to; the bank
+    pays the county in full when the draw is made (county_sites.credit.services
+    .credit_draw_locked, through county_sites.payments.credit_bank), and a refund gives the
+    credit back on the line (county_sites.credit.services.credit_return_record)."""
+
+    name = "credit_line"
+
+    def start(self, order, *, notify_url: str, return_url: str) -> None:
+        return None
+
+    def query(self, order) -> QueryResult:
+        return QueryResult(paid=order.paid_at is not None, amount_fen=order.total_fen)
+
+    def close(self, order) -> None:
+        return None
+
+    def refund(self, order, refund_request) -> str:
+        return f"CREDIT-{refund_request.pk}"
+
+
 PROVIDERS: dict[str, PaymentProvider] = {
-    provider.name: provider for provider in (CashOnPickupProvider(), BankGatewayProvider())
+    provider.name: provider
+    for provider in (CashOnPickupProvider(), BankGatewayProvider(), CreditLineProvider())
 }
 
 

@@ -121,7 +121,7 @@ def payment_pay_url(*, order, notify_url: str, return_url: str) -> str | None:
     """Where the provider wants the buyer sent to pay the order's opened Payment (None for
     cash). Asking twice reuses the same bank transaction (the bank keys it by order number)."""
     provider = provider_get(order.payment_method)
-    if order.is_online:
+    if order.is_bank_gateway:
         payment_settings_ensure(county=connection.tenant)
     try:
         return provider.start(order, notify_url=notify_url, return_url=return_url)
@@ -148,11 +148,13 @@ def payment_succeeded_record(*, order, trade_no: str) -> bool:
     return True
 
 
-def payment_notify_verify(*, data: dict) -> BankNotify:
-    """Check a bank notify on its own (every field, this county's merchant id, the signature,
-    a fresh timestamp, status SUCCESS), or raise NotifyRejectedError. Writes nothing."""
+def bank_notify_check(*, data: dict, fields: tuple[str, ...]) -> dict:
+    """The checks every message the bank sends a county passes (a payment's notify, a credit
+    line pushed, an instalment repaid): each of `fields` present, this county's merchant id,
+    a valid signature with its secret, a fresh timestamp. The fields as strings, or
+    NotifyRejectedError. Writes nothing; the nonce is spent by bank_notify_nonce_spend."""
     data = {name: str(value) for name, value in data.items()}
-    if any(not data.get(name) for name in NOTIFY_FIELDS):
+    if any(not data.get(name) for name in fields):
         raise NotifyRejectedError(MSG_NOTIFY_MALFORMED, status=400)
     account = payment_settings_get()
     if account is None or data["merchant_id"] != account.merchant_id:
@@ -165,6 +167,25 @@ def payment_notify_verify(*, data: dict) -> BankNotify:
         raise NotifyRejectedError(MSG_NOTIFY_STALE, status=400) from None
     if abs(age) > settings.FENGSHOU_PAYMENT_NOTIFY_MAX_AGE_SECONDS:
         raise NotifyRejectedError(MSG_NOTIFY_STALE, status=400)
+    return data
+
+
+def bank_notify_nonce_spend(*, nonce: str, reference: str) -> None:
+    """Keep a checked message's nonce, or refuse it as a replay (NotifyRejectedError 409).
+    Call inside the transaction that applies the message: a refusal after it undoes it."""
+    if NotifyNonce.objects.filter(nonce=nonce).exists():
+        raise NotifyRejectedError(MSG_NOTIFY_REPLAY, status=409)
+    try:
+        with transaction.atomic():
+            NotifyNonce.objects.create(nonce=nonce, order_number=reference[:20])
+    except IntegrityError:
+        raise NotifyRejectedError(MSG_NOTIFY_REPLAY, status=409) from None
+
+
+def payment_notify_verify(*, data: dict) -> BankNotify:
+    """Check a bank notify on its own (every field, this county's merchant id, the signature,
+    a fresh timestamp, status SUCCESS), or raise NotifyRejectedError. Writes nothing."""
+    data = bank_notify_check(data=data, fields=NOTIFY_FIELDS)
     if data["trade_status"] != "SUCCESS":
         raise NotifyRejectedError(MSG_NOTIFY_STATUS, status=400)
     return BankNotify(
@@ -183,15 +204,12 @@ def payment_notify_record(*, notify: BankNotify, order) -> bool:
     the order paid, in the same transaction."""
     if NotifyNonce.objects.filter(nonce=notify.nonce).exists():
         raise NotifyRejectedError(MSG_NOTIFY_REPLAY, status=409)
-    if order is None or not order.is_online:
+    # Only an order paid at the bank's gateway: a credit order is paid from its line.
+    if order is None or not order.is_bank_gateway:
         raise NotifyRejectedError(MSG_NOTIFY_ORDER_UNKNOWN, status=404)
     if notify.amount_fen != str(order.total_fen):
         raise NotifyRejectedError(MSG_NOTIFY_AMOUNT, status=400)
-    try:
-        with transaction.atomic():
-            NotifyNonce.objects.create(nonce=notify.nonce, order_number=order.number)
-    except IntegrityError:
-        raise NotifyRejectedError(MSG_NOTIFY_REPLAY, status=409) from None
+    bank_notify_nonce_spend(nonce=notify.nonce, reference=order.number)
     return payment_succeeded_record(order=order, trade_no=notify.trade_no)
 
 

@@ -12,10 +12,8 @@ class CountySitesConfig(AppConfig):
     verbose_name = _("县级商城")
 
     def ready(self):
-        from core.county_apps import county_figures_register, county_setup_register
+        from core.county_apps import county_setup_register
         from county_sites.storefront import signals  # noqa: F401  (connects the receivers)
-        from county_sites.storefront.selectors import page_county_figures
         from county_sites.storefront.services import county_site_setup
 
-        county_figures_register("storefront", page_county_figures)
         county_setup_register("storefront", county_site_setup)

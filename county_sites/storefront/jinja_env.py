@@ -23,6 +23,8 @@ from county_sites.storefront.templatetags.storefront import (
     listing_img,
     price_per_unit,
     seller_kind_label,
+    site_footer_html,
+    site_nav_html,
     stock_label,
     stock_state,
     storefront_url,
@@ -61,6 +63,8 @@ def environment(**options) -> Environment:
         storefront_url=storefront_url,
         cart_items=cart_items,
         language_switch=language_switch_html,
+        site_nav=site_nav_html,
+        site_footer=site_footer_html,
         listing_img=listing_img,
         stock_label=stock_label,
     )

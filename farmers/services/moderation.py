@@ -11,7 +11,7 @@ decision and is refused. Each step is logged as a ModerationDecision.
 """
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils import timezone
@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.errors import ApplicationError
 from farmers.models import Listing
+from farmers.review import listing_review_warnings_by_id
 from farmers.services.common import (
     Action,
     State,
@@ -118,22 +119,32 @@ class BulkApproveResult:
     # Listings no longer waiting for review when the lock was taken (decided by someone else
     # in the meantime, or never submitted): left as they are.
     skipped: list[Listing]
+    # Submitted listings with review warnings (farmers.review) left waiting, because the
+    # operator did not say they had looked at them.
+    flagged: list[Listing] = field(default_factory=list)
 
 
 @transaction.atomic
-def listing_bulk_approve(*, actor, listings: Iterable[Listing | int]) -> BulkApproveResult:
-    """Approve every listing given that is still submitted, each logged on its own."""
+def listing_bulk_approve(
+    *, actor, listings: Iterable[Listing | int], approve_flagged: bool = False
+) -> BulkApproveResult:
+    """Approve every listing given that is still submitted, each logged on its own. One with
+    review warnings (no photo, a namesake, markup, a certification without its number) only
+    with `approve_flagged`: the operator said they had looked; else it keeps waiting."""
     moderator_check(actor)
     ids = sorted({item if isinstance(item, int) else item.pk for item in listings})
     # One lock statement, in id order, so two bulk approvals cannot deadlock each other.
     locked = list(Listing.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
-    approved, skipped = [], []
+    warned = set() if approve_flagged else set(listing_review_warnings_by_id(listing_ids=ids))
+    approved, skipped, flagged = [], [], []
     for listing in locked:
-        if listing.state == State.SUBMITTED:
-            approved.append(_approve(listing, actor))
-        else:
+        if listing.state != State.SUBMITTED:
             skipped.append(listing)
-    return BulkApproveResult(approved=approved, skipped=skipped)
+        elif listing.pk in warned:
+            flagged.append(listing)
+        else:
+            approved.append(_approve(listing, actor))
+    return BulkApproveResult(approved=approved, skipped=skipped, flagged=flagged)
 
 
 @transaction.atomic

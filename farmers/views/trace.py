@@ -10,6 +10,8 @@ from django.urls import reverse
 from django.views.decorators.cache import cache_control
 from qrcode.image.pil import PilImage
 
+from county_sites.storefront.page_cache import page_cacheable
+from farmers.models import Listing
 from farmers.selectors import traceability_batch_get_public
 
 
@@ -20,9 +22,12 @@ def _batch_or_404(code: str):
     return batch
 
 
-@cache_control(public=True, max_age=300)
+# Page-cached for anonymous visitors instead of `Cache-Control: public`: the header names a
+# signed-in visitor, which no shared HTTP cache may keep.
+@page_cacheable
 def trace_batch(request, code: str):
-    """Where a batch came from, for a buyer who scanned the QR code on the package."""
+    """Where a batch came from, for a buyer who scanned the QR code on the package; with the
+    way back to the product (while it is on sale) and the seller's shop."""
     batch = _batch_or_404(code)
     return render(
         request,
@@ -32,6 +37,7 @@ def trace_batch(request, code: str):
             "listing": batch.listing,
             "seller": batch.listing.seller,
             "certifications": batch.listing.certifications.all(),
+            "on_sale": batch.listing.state == Listing.State.APPROVED,
         },
     )
 

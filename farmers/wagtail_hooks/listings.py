@@ -5,6 +5,7 @@ Views here only parse the request and call farmers.services, which check permiss
 rows and log every decision.
 """
 
+from django import forms
 from django.contrib.admin.utils import quote
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseBadRequest
@@ -22,12 +23,14 @@ from wagtail.admin.views.generic import models as generic
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import ListingButton
 
+from core.admin_display import ReadableInspectMixin
 from core.admin_forms import (
     ServiceEditMixin,
 )
 from core.errors import ApplicationError
 from farmers.models import Listing, ListingPhoto
 from farmers.permissions import can_moderate
+from farmers.review import listing_review_annotate, listing_review_warnings
 from farmers.selectors import listing_decisions
 from farmers.services import (
     LISTING_EDITABLE_FIELDS,
@@ -57,6 +60,11 @@ def entered_at_counter(entry) -> str:
     return str(MSG_ENTERED_AT_COUNTER % {"clerk": clerk, "point": entry.point.name})
 
 
+def _warnings_column(listing: Listing) -> str:
+    # Annotated by the index view (farmers.review): no query per row.
+    return "；".join(listing_review_warnings(listing))
+
+
 def _entered_at_counter_column(listing: Listing) -> str:
     # select_related by the index view: no query per row.
     return entered_at_counter(getattr(listing, "assisted_entry", None))
@@ -68,7 +76,7 @@ class ListingIndexView(generic.IndexView):
     default_ordering = "submitted_at"
 
     def get_base_queryset(self):
-        return (
+        return listing_review_annotate(
             super()
             .get_base_queryset()
             .exclude(state=Listing.State.DRAFT)
@@ -101,8 +109,10 @@ class ListingIndexView(generic.IndexView):
         return buttons
 
 
-class ListingInspectView(generic.InspectView):
+class ListingInspectView(ReadableInspectMixin, generic.InspectView):
     """One listing with its certifications, photos, moderation log and the decision forms."""
+
+    money_labels = {"price_fen": _("单价")}
 
     moderate_url_name = None
     photo_url_name = None
@@ -115,6 +125,9 @@ class ListingInspectView(generic.InspectView):
         context = super().get_context_data(**kwargs)
         context["decisions"] = listing_decisions(listing=self.object)
         context["certifications"] = self.object.certifications.all()
+        context["review_warnings"] = listing_review_warnings(
+            listing_review_annotate(Listing.objects.filter(pk=self.object.pk)).get()
+        )
         context["photos"] = [
             (photo, reverse(self.photo_url_name, args=(quote(self.object.pk), photo.pk)))
             for photo in self.object.photos.all()
@@ -205,6 +218,7 @@ class ListingViewSet(ModelViewSet):
         "state",
         "submitted_at",
         Column("entered_at_counter", label=_("代录入"), accessor=_entered_at_counter_column),
+        Column("review_warnings", label=_("提醒"), accessor=_warnings_column),
     ]
     list_filter = ["state", "category", "origin_village", "seller"]
     search_fields = ["title", "origin_village", "seller__name"]
@@ -243,8 +257,18 @@ class ListingViewSet(ModelViewSet):
         ]
 
 
+class ApproveListingsForm(forms.Form):
+    approve_flagged = forms.BooleanField(
+        label=_("带提醒的商品我已逐一看过，也一起通过"), required=False
+    )
+
+
 class ApproveListingsBulkAction(BulkAction):
-    """Select submitted listings in the queue, then 审核通过: each approval is logged."""
+    """Select submitted listings in the queue, then 审核通过: each approval is logged. The
+    confirmation lists the listings with review warnings apart; they are approved only if the
+    operator ticks that they have looked at them (else they keep waiting)."""
+
+    form_class = ApproveListingsForm
 
     display_name = _("审核通过")
     action_type = "approve"
@@ -255,23 +279,47 @@ class ApproveListingsBulkAction(BulkAction):
 
     @classmethod
     def get_queryset(cls, model, object_ids):
-        return list(model.objects.filter(pk__in=object_ids).select_related("seller"))
+        return list(
+            listing_review_annotate(model.objects.filter(pk__in=object_ids)).select_related(
+                "seller"
+            )
+        )
+
+    def object_context(self, obj):
+        return {**super().object_context(obj), "warnings": listing_review_warnings(obj)}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["flagged"] = [item for item in context["items"] if item["warnings"]]
+        context["clean"] = [item for item in context["items"] if not item["warnings"]]
+        return context
 
     def check_perm(self, listing):
         return can_moderate(self.request.user) and listing.state == Listing.State.SUBMITTED
 
     def get_execution_context(self):
-        return {**super().get_execution_context(), "user": self.request.user}
+        return {
+            **super().get_execution_context(),
+            "user": self.request.user,
+            "approve_flagged": self.cleaned_form.cleaned_data["approve_flagged"],
+        }
 
     @classmethod
-    def execute_action(cls, objects, user=None, **kwargs):
-        result = listing_bulk_approve(actor=user, listings=objects)
-        return len(result.approved), 0
+    def execute_action(cls, objects, user=None, approve_flagged=False, **kwargs):
+        result = listing_bulk_approve(actor=user, listings=objects, approve_flagged=approve_flagged)
+        return len(result.approved), len(result.flagged)
 
     def get_success_message(self, num_parent_objects, num_child_objects):
-        return ngettext(
+        message = ngettext(
             "已通过 %(count)d 个商品。", "已通过 %(count)d 个商品。", num_parent_objects
         ) % {"count": num_parent_objects}
+        if num_child_objects:
+            message += ngettext(
+                "%(count)d 个带提醒的商品仍在等待审核。",
+                "%(count)d 个带提醒的商品仍在等待审核。",
+                num_child_objects,
+            ) % {"count": num_child_objects}
+        return message
 
 
 hooks.register("register_bulk_action", ApproveListingsBulkAction)

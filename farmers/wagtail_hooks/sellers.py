@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.views.generic import models as generic
 from wagtail.admin.viewsets.model import ModelViewSet
 
+from core.admin_display import ReadableInspectMixin
 from core.admin_forms import (
     ServiceCreateMixin,
     ServiceEditMixin,
@@ -33,12 +34,17 @@ class SellerEditView(ServiceEditMixin, generic.EditView):
     editable_fields = (*SELLER_EDITABLE_FIELDS, *SELLER_OPERATOR_FIELDS)
 
 
+class SellerInspectView(ReadableInspectMixin, generic.InspectView):
+    """Times in the county's time zone, no None or True/False."""
+
+
 class SellerViewSet(ModelViewSet):
     model = Seller
     icon = "user"
     menu_label = _("卖家")
     copy_view_enabled = False
     inspect_view_enabled = True
+    inspect_view_class = SellerInspectView
     add_view_class = SellerCreateView
     edit_view_class = SellerEditView
     list_display = ["name", "kind", "mobile", "village", "id_verification", "created_at"]

@@ -7,7 +7,8 @@ class AccountsConfig(AppConfig):
     verbose_name = _("账户")
 
     def ready(self):
-        from accounts.selectors import user_county_figures
-        from core.county_apps import county_figures_register
+        from accounts.selectors import user_activity_start, user_month_figures
+        from core.county_apps import county_activity_start_register, county_month_figures_register
 
-        county_figures_register("accounts", user_county_figures)
+        county_month_figures_register("accounts", user_month_figures)
+        county_activity_start_register("accounts", user_activity_start)

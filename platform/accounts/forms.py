@@ -2,6 +2,9 @@
 the staff password login forms with the lockout of accounts.lockout (checked before the
 password, counted after it)."""
 
+import re
+import unicodedata
+
 from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.core.validators import RegexValidator
@@ -26,17 +29,29 @@ class MobileForm(forms.Form):
     )
 
 
+# Spaces and dashes people put between the digits ("123 456", "123-456").
+CODE_NOISE = re.compile(r"[\s\-]+")
+
+
+class CodeField(forms.CharField):
+    """Six digits as typed: full-width digits folded to ASCII, spaces and dashes dropped."""
+
+    def to_python(self, value):
+        text = unicodedata.normalize("NFKC", super().to_python(value))
+        return CODE_NOISE.sub("", text)
+
+
 class CodeForm(forms.Form):
-    code = forms.CharField(
+    code = CodeField(
         label=_("验证码"),
-        max_length=6,
         validators=[RegexValidator(r"^[0-9]{6}\Z", CODE_FORMAT)],
         widget=forms.TextInput(
             attrs={
+                "class": "sms-code",
                 "inputmode": "numeric",
                 "autocomplete": "one-time-code",
-                "pattern": r"[0-9]{6}",
-                "maxlength": "6",
+                "pattern": r"[\d\s\-]{6,11}",
+                "maxlength": "11",
             }
         ),
     )

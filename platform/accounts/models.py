@@ -141,9 +141,14 @@ class Consent(models.Model):
     """
 
     class Purpose(models.TextChoices):
-        # Later purposes (e.g. sharing purchase data with the bank) are added here, each with
-        # its own notice; a person's consent to one says nothing about another.
+        # Each purpose has its own notice (accounts.privacy.NOTICES); a person's consent to
+        # one says nothing about another (PIPL art. 23: a separate consent per recipient and
+        # purpose).
         PLATFORM_PRIVACY = "platform_privacy", _("平台使用与隐私政策")
+        BANK_PURCHASE_DATA = "bank_purchase_data", _("向银行提供购物记录用于授信")
+        BANK_SALES_DATA = "bank_sales_data", _("向银行提供销售记录用于贷款")
+        SMS_SERVICE = "sms_service", _("接收服务短信")
+        SMS_MARKETING = "sms_marketing", _("接收营销短信")
 
     class Method(models.TextChoices):
         SMS_OWN = "sms_own", _("本人手机短信验证码")
@@ -181,6 +186,9 @@ class Consent(models.Model):
         related_name="+",
     )
     recorded_at_point = models.CharField(_("记录服务点"), max_length=128, blank=True)
+    # Taken for someone at a counter: what the clerk explained, in their words (required for
+    # every purpose but the platform's own, whose notice the console shows in full).
+    explanation = models.TextField(_("讲解内容"), blank=True)
     revoked_at = models.DateTimeField(_("撤回时间"), null=True, blank=True)
     revoked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -231,3 +239,53 @@ class Consent(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+
+class SharingRecord(models.Model):
+    """One time a person's data went to another party: what, when, to whom, why, and on what
+    basis (accounts.services.sharing_record). Written once, never edited; the person reads
+    theirs on their account page (/account/).
+
+    `basis` is "consent" (a live Consent of `purpose`, named in `consent`: without one the
+    service refuses and nothing is sent) or "contract" (what the person's own contract with
+    the recipient needs, e.g. a credit draw the person confirmed: PIPL art. 13(2))."""
+
+    class Basis(models.TextChoices):
+        CONSENT = "consent", _("本人同意")
+        CONTRACT = "contract", _("履行本人合同所必需")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("用户"),
+        on_delete=models.PROTECT,
+        related_name="sharing_records",
+    )
+    recipient = models.CharField(_("接收方"), max_length=128)
+    purpose = models.CharField(_("用途"), max_length=64)
+    data_items = models.CharField(_("共享内容"), max_length=500)
+    basis = models.CharField(_("依据"), max_length=16, choices=Basis.choices)
+    consent = models.ForeignKey(
+        Consent,
+        verbose_name=_("同意记录"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="sharing_records",
+    )
+    reference = models.CharField(_("业务编号"), max_length=64, blank=True)
+    shared_at = models.DateTimeField(_("共享时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("数据共享记录")
+        verbose_name_plural = _("数据共享记录")
+        ordering = ["-shared_at", "-id"]
+        indexes = [models.Index(fields=["user", "-shared_at"], name="accounts_sharing_user")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(basis="contract") | models.Q(consent__isnull=False),
+                name="accounts_sharing_consent_named",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user_id} {self.recipient} {self.shared_at:%Y-%m-%d %H:%M}"

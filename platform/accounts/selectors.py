@@ -3,7 +3,9 @@
 import math
 from datetime import datetime, timedelta
 
-from accounts.models import Consent, SmsCode, User
+from accounts.models import Consent, SharingRecord, SmsCode, User
+from accounts.privacy import purpose_notice
+from core.county_apps import MonthFigures
 
 # One code per mobile per minute: long enough for a slow SMS to arrive before "resend".
 SMS_CODE_MOBILE_INTERVAL = timedelta(seconds=60)
@@ -52,11 +54,6 @@ def sms_code_request_wait_seconds(
     return max(waits, default=0)
 
 
-def user_county_figures() -> dict:
-    """The province's roll-up of the current county (core.county_apps): registered users."""
-    return {"users": User.objects.count()}
-
-
 def consent_list_for_user(*, user) -> list[Consent]:
     """Every consent `user` gave, the newest first, with who recorded it."""
     return list(
@@ -80,3 +77,42 @@ def user_sms_mobile(*, user) -> str:
         return user.mobile
     consent = consent_current(user=user)
     return consent.proxy_mobile if consent is not None else ""
+
+
+def consents_by_purpose(*, user) -> list[dict]:
+    """For the account page: each purpose with its current notice, the person's live consent
+    (or None) and their earlier, withdrawn ones."""
+    given = consent_list_for_user(user=user)
+    rows = []
+    for purpose in Consent.Purpose:
+        mine = [consent for consent in given if consent.purpose == purpose.value]
+        rows.append(
+            {
+                "purpose": purpose.value,
+                "label": purpose.label,
+                "notice": purpose_notice(purpose.value),
+                "live": next((consent for consent in mine if consent.is_active), None),
+                "history": [consent for consent in mine if not consent.is_active],
+            }
+        )
+    return rows
+
+
+def sharing_records_for_user(*, user) -> list:
+    """What of `user`'s data went to whom and when, the newest first."""
+    return list(SharingRecord.objects.filter(user=user).select_related("consent"))
+
+
+def user_month_figures(start: datetime, end: datetime) -> MonthFigures:
+    """The province's monthly roll-up (hub.rollups): accounts registered before the month's
+    end, and those registered within it."""
+    return MonthFigures(
+        county={
+            "users_total": User.objects.filter(date_joined__lt=end).count(),
+            "users_new": User.objects.filter(date_joined__gte=start, date_joined__lt=end).count(),
+        }
+    )
+
+
+def user_activity_start() -> datetime | None:
+    return User.objects.order_by("date_joined").values_list("date_joined", flat=True).first()

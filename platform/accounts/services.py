@@ -23,9 +23,9 @@ from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from PIL import Image, UnidentifiedImageError
 
-from accounts.models import Consent, SmsCode, SmsOutbox, User
-from accounts.privacy import PLATFORM_NOTICE_CURRENT, PLATFORM_NOTICES
-from accounts.selectors import sms_code_request_wait_seconds
+from accounts.models import Consent, SharingRecord, SmsCode, SmsOutbox, User
+from accounts.privacy import PLATFORM_NOTICE_CURRENT, PLATFORM_NOTICES, purpose_notice
+from accounts.selectors import consent_current, sms_code_request_wait_seconds
 from accounts.sms import SmsBackendError, sms_backend_get
 from core.county_tasks import task_queue
 from core.errors import ApplicationError, full_clean_or_refuse
@@ -50,6 +50,12 @@ CONSENT_PROXY_NEEDED = _("请填写代收验证码的家人手机号和与村民
 CONSENT_PHOTO_NEEDED = _("请拍下村民签字的纸质同意书。")
 CONSENT_PHOTO_INVALID = _("同意书照片无法识别，请重新拍摄。")
 CONSENT_ALREADY_REVOKED = _("这条同意记录已经撤回。")
+CONSENT_PURPOSE_UNKNOWN = _("没有这个同意事项。")
+CONSENT_EXPLANATION_NEEDED = _("代为记录同意时，请写下您向本人讲解的内容。")
+CONSENT_ALREADY_GIVEN = _("您已经同意过这一项。")
+CONSENT_NOT_FOUND = _("没有找到这条同意记录。")
+CONSENT_ASSISTED_OWN_CODE = _("这一项只能由本人同意：请让本人读出发到其本人手机的验证码。")
+SHARING_NO_CONSENT = _("%(name)s 没有有效的“%(purpose)s”同意，不能向 %(recipient)s 提供数据。")
 USER_NAME_REQUIRED = _("请填写村民姓名。")
 SMS_LOGIN_TEXT = _("【丰收】您的登录验证码是 %(code)s，%(minutes)s 分钟内有效，请勿告诉他人。")
 
@@ -414,6 +420,7 @@ def consent_record(
     proxy_relation: str = "",
     paper_photo: bytes | None = None,
     point_name: str = "",
+    explanation: str = "",
     now=None,
 ) -> Consent:
     """Record that `user` agreed to `purpose` as worded in notice `notice_version`.
@@ -424,8 +431,22 @@ def consent_record(
     code). SMS_OWN and SMS_PROXY name the mobile the code went to; SMS_PROXY and PAPER keep
     the photo of the signed form, SMS_PROXY the proxy and their relation.
     """
+    if purpose not in Consent.Purpose.values:
+        raise ApplicationError(CONSENT_PURPOSE_UNKNOWN, field="purpose")
     if purpose == Consent.Purpose.PLATFORM_PRIVACY and notice_version not in PLATFORM_NOTICES:
         raise ApplicationError(CONSENT_NOTICE_UNKNOWN, field="notice_version")
+    if (
+        purpose != Consent.Purpose.PLATFORM_PRIVACY
+        and purpose_notice(purpose, notice_version) is None
+    ):
+        raise ApplicationError(CONSENT_NOTICE_UNKNOWN, field="notice_version")
+    explanation = (explanation or "").strip()
+    if (
+        purpose != Consent.Purpose.PLATFORM_PRIVACY
+        and method != Consent.Method.SELF_ONLINE
+        and not explanation
+    ):
+        raise ApplicationError(CONSENT_EXPLANATION_NEEDED, field="explanation")
     if method == Consent.Method.SELF_ONLINE:
         if actor is None or actor.pk != user.pk:
             raise ApplicationError(CONSENT_SELF_ONLY, field="method")
@@ -452,6 +473,7 @@ def consent_record(
         given_at=now or timezone.now(),
         recorded_by=recorded_by,
         recorded_at_point=(point_name or "").strip()[:128],
+        explanation=explanation,
     )
     if paper_photo:
         _consent_photo_check(paper_photo)
@@ -506,3 +528,146 @@ def staff_totp_disable(*, user: User) -> int:
     """Back to the password alone; returns how many devices were removed."""
     removed, _by_model = TOTPDevice.objects.filter(user=user).delete()
     return removed
+
+
+# ------------------------------------------------------------------------------
+# The separate consents of issue 11 (sharing with the bank, SMS) and the sharing record
+# ------------------------------------------------------------------------------
+def _purpose_check(purpose: str) -> None:
+    if purpose not in Consent.Purpose.values or purpose == Consent.Purpose.PLATFORM_PRIVACY:
+        raise ApplicationError(CONSENT_PURPOSE_UNKNOWN, field="purpose")
+
+
+@transaction.atomic
+def consent_give_own(*, user: User, purpose: str, notice_version: str = "") -> Consent:
+    """The person agrees, on their own account page, to `purpose` as worded in its current
+    notice (or `notice_version`, the one the page showed: a page older than a new version
+    is refused rather than recorded as agreeing to text never shown)."""
+    _purpose_check(purpose)
+    User.objects.select_for_update().filter(pk=user.pk).first()  # one consent per double tap
+    if consent_current(user=user, purpose=purpose) is not None:
+        raise ApplicationError(CONSENT_ALREADY_GIVEN, field="purpose")
+    notice = purpose_notice(purpose, notice_version or None)
+    if notice is None or (notice_version and notice.version != notice_version):
+        raise ApplicationError(CONSENT_NOTICE_UNKNOWN, field="notice_version")
+    if purpose_notice(purpose).version != notice.version:
+        raise ApplicationError(CONSENT_NOTICE_UNKNOWN, field="notice_version")
+    return consent_record(
+        actor=user,
+        user=user,
+        method=Consent.Method.SELF_ONLINE,
+        purpose=purpose,
+        notice_version=notice.version,
+    )
+
+
+SMS_CONSENT_PURPOSE = _(
+    "【丰收】%(point)s的店员请您同意：%(title)s。验证码 %(code)s，%(minutes)s 分钟内有效。"
+    "把验证码告诉店员即表示同意；不同意不影响您使用平台，以后可在“我的账户”一键撤回。"
+)
+
+
+def consent_assisted_code_send(*, user: User, purpose: str, point_name: str, ip: str | None):
+    """Text the person's OWN mobile a code that means "I agree to `purpose`", naming it (the
+    clerk's console calls this, for a villager of the clerk's point). A proxy's phone is not
+    offered: sharing data with a bank is the person's own decision."""
+    _purpose_check(purpose)
+    if not user.mobile:
+        raise ApplicationError(CONSENT_ASSISTED_OWN_CODE, field="code")
+    return sms_code_send(
+        mobile=user.mobile,
+        purpose=SmsCode.Purpose.CONSENT,
+        text=SMS_CONSENT_PURPOSE,
+        ip=ip,
+        params={"point": point_name, "title": str(purpose_notice(purpose).title)},
+    )
+
+
+def consent_assisted_record(
+    *, clerk: User, user: User, purpose: str, code: str, explanation: str, point_name: str
+) -> Consent:
+    """A consent to `purpose` taken at a service point: the clerk explained it (`explanation`
+    is kept, in their words) and the person read out the code sent to THEIR OWN mobile
+    (purpose "consent"). A clerk can never consent for someone: without the person's own
+    code nothing is recorded; a proxy's phone does not do for sharing data with a bank.
+
+    Not inside a caller's transaction: a wrong code is counted and committed (sms_code_spend)."""
+    _purpose_check(purpose)
+    if not (explanation or "").strip():
+        raise ApplicationError(CONSENT_EXPLANATION_NEEDED, field="explanation")
+    if not user.mobile or clerk.pk == user.pk:
+        raise ApplicationError(CONSENT_ASSISTED_OWN_CODE, field="code")
+    sms_code_spend(mobile=user.mobile, code=code, purpose=SmsCode.Purpose.CONSENT)
+    with transaction.atomic():
+        if consent_current(user=user, purpose=purpose) is not None:
+            raise ApplicationError(CONSENT_ALREADY_GIVEN, field="purpose")
+        return consent_record(
+            actor=clerk,
+            user=user,
+            method=Consent.Method.SMS_OWN,
+            purpose=purpose,
+            notice_version=purpose_notice(purpose).version,
+            confirmed_mobile=user.mobile,
+            point_name=point_name,
+            explanation=explanation,
+        )
+
+
+@transaction.atomic
+def consent_revoke_own(*, user: User, consent_id: int) -> Consent:
+    """One tap on the account page: the person withdraws one of their own consents. Someone
+    else's, or an unknown one, is "not found" alike."""
+    consent = Consent.objects.filter(pk=consent_id, user=user).first()
+    if consent is None:
+        raise ApplicationError(CONSENT_NOT_FOUND)
+    return consent_revoke(actor=user, consent=consent)
+
+
+@transaction.atomic
+def sharing_record(
+    *,
+    user: User,
+    recipient: str,
+    purpose: str,
+    data_items: str,
+    reference: str = "",
+    consent_purpose: str | None = None,
+    now=None,
+) -> SharingRecord:
+    """Record that `data_items` of `user` go to `recipient` now, and say whether they may.
+
+    With `consent_purpose` the sharing rests on the person's consent to it: the newest live
+    one is locked and named, and without one this refuses (ApplicationError) and the caller
+    sends nothing (call it before sending, in the transaction that sends). Without it the
+    sharing is what the person's own contract needs (basis "contract": a credit draw they
+    confirmed), recorded all the same so they can see it."""
+    consent = None
+    if consent_purpose is not None:
+        consent = (
+            Consent.objects.select_for_update()
+            .filter(user=user, purpose=consent_purpose, revoked_at__isnull=True)
+            .order_by("-given_at", "-id")
+            .first()
+        )
+        if consent is None:
+            raise ApplicationError(
+                SHARING_NO_CONSENT
+                % {
+                    "name": user.get_full_name() or user.username,
+                    "purpose": Consent.Purpose(consent_purpose).label,
+                    "recipient": recipient,
+                }
+            )
+    record = SharingRecord(
+        user=user,
+        recipient=str(recipient)[:128],
+        purpose=str(purpose)[:64],
+        data_items=str(data_items)[:500],
+        basis=SharingRecord.Basis.CONSENT if consent else SharingRecord.Basis.CONTRACT,
+        consent=consent,
+        reference=reference[:64],
+        shared_at=now or timezone.now(),
+    )
+    full_clean_or_refuse(record)
+    record.save()
+    return record

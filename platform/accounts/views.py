@@ -20,6 +20,8 @@ from accounts.forms import CodeForm, MobileForm
 from accounts.services import (
     SMS_CODE_MISSING,
     SmsThrottledError,
+    consent_give_own,
+    consent_revoke_own,
     sms_code_request,
     sms_code_verify,
 )
@@ -160,3 +162,48 @@ def handoff_view(request: HttpRequest, token: str) -> HttpResponse:
     # login() rotates the session key, so no session seen before the hand-off carries over.
     login(request, user, backend=LOGIN_BACKEND)
     return HttpResponseRedirect(reverse("wagtailadmin_home"), status=303)
+
+
+# ------------------------------------------------------------------------------------------
+# The account page's consent buttons (the page itself: county_sites.credit.views.account_page)
+# ------------------------------------------------------------------------------------------
+ACCOUNT_PAGE = "/account/"
+
+
+def _consent_refused(request: HttpRequest, error: ApplicationError) -> HttpResponse:
+    return render(
+        request,
+        "accounts/consent_refused.html",
+        {"error": error.message, "back": ACCOUNT_PAGE},
+        status=400,
+    )
+
+
+@require_POST
+def consent_give_view(request: HttpRequest, purpose: str) -> HttpResponse:
+    """One tap: the person agrees to `purpose` as worded in the notice the page showed."""
+    _county_only(request)
+    if not request.user.is_authenticated:
+        return HttpResponseRedirect(f"{reverse('accounts:login')}?next={ACCOUNT_PAGE}", status=303)
+    try:
+        consent_give_own(
+            user=request.user,
+            purpose=purpose,
+            notice_version=request.POST.get("notice_version", ""),
+        )
+    except ApplicationError as error:
+        return _consent_refused(request, error)
+    return HttpResponseRedirect(f"{ACCOUNT_PAGE}#consents", status=303)
+
+
+@require_POST
+def consent_revoke_view(request: HttpRequest, consent_id: int) -> HttpResponse:
+    """One tap: the person withdraws one of their own consents."""
+    _county_only(request)
+    if not request.user.is_authenticated:
+        return HttpResponseRedirect(f"{reverse('accounts:login')}?next={ACCOUNT_PAGE}", status=303)
+    try:
+        consent_revoke_own(user=request.user, consent_id=consent_id)
+    except ApplicationError as error:
+        return _consent_refused(request, error)
+    return HttpResponseRedirect(f"{ACCOUNT_PAGE}#consents", status=303)

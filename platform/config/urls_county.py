@@ -17,6 +17,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("account/", include("accounts.urls")),
+    path("", include("county_sites.credit.urls")),
     path("", include("farmers.urls")),
     path("", include("county_sites.catalogue.urls")),
     path("", include("county_sites.orders.urls")),

@@ -37,12 +37,12 @@ def task_queue(name: str, *, args: tuple, schema_name: str) -> None:
         current_app.send_task(name, args=args, headers=headers)
 
 
-def counties_fan_out(task, *, counties: Iterable) -> int:
-    """Queue `task(county.pk)` inside each county, so each runs in its own schema; returns
-    how many were queued. Beat and the hub run in public, hence the explicit county."""
+def counties_fan_out(task, *, counties: Iterable, args: tuple = ()) -> int:
+    """Queue `task(*args, county.pk)` inside each county, so each runs in its own schema;
+    returns how many were queued. Beat and the hub run in public, hence the explicit county."""
     count = 0
     for county in counties:
         with tenant_context(county):
-            task.delay(county.pk)
+            task.delay(*args, county.pk)
         count += 1
     return count

@@ -22,6 +22,13 @@ def public_app_labels() -> frozenset[str]:
     )
 
 
+# Third-party apps in the province admin with no Chinese of their own: their names as the
+# province operator reads them (app label -> app name, model names).
+APP_NAMES = {
+    "otp_totp": (_("双重验证"), {"totpdevice": _("动态码设备")}),
+}
+
+
 class ProvinceAdminSite(admin.AdminSite):
     site_header = _("丰收 · 省平台")
     site_title = _("丰收省平台")
@@ -39,3 +46,13 @@ class ProvinceAdminSite(admin.AdminSite):
         kept = [model for model in models if model._meta.app_label in public]
         if kept:
             super().register(kept, admin_class, **options)
+
+    def get_app_list(self, request, app_label=None):
+        apps_ = super().get_app_list(request, app_label)
+        for app in apps_:
+            if app["app_label"] in APP_NAMES:
+                name, models = APP_NAMES[app["app_label"]]
+                app["name"] = name
+                for model in app["models"]:
+                    model["name"] = models.get(model["object_name"].lower(), model["name"])
+        return apps_

@@ -127,30 +127,6 @@ class CountyDomain(DomainMixin):
         return self.domain
 
 
-class CountyStats(models.Model):
-    """A county's figures rolled up for the province, refreshed by hub.tasks.county_refresh_stats.
-
-    Stored by county id: public rows never point into a county schema.
-    """
-
-    county = models.OneToOneField(
-        County, verbose_name=_("县"), on_delete=models.CASCADE, related_name="stats"
-    )
-    users = models.PositiveIntegerField(_("注册用户"), default=0)
-    sellers = models.PositiveIntegerField(_("卖家"), default=0)
-    orders = models.PositiveIntegerField(_("订单"), default=0)
-    sales_fen = models.BigIntegerField(_("销售额（分）"), default=0)
-    pages = models.PositiveIntegerField(_("页面"), default=0)
-    refreshed_at = models.DateTimeField(_("更新时间"))
-
-    class Meta:
-        verbose_name = _("县级汇总")
-        verbose_name_plural = _("县级汇总")
-
-    def __str__(self):
-        return f"{self.county}: {self.users}"
-
-
 class Category(models.Model):
     """A province category for produce and goods, in at most two levels (蔬菜 > 叶菜).
 
@@ -579,3 +555,129 @@ class CountyCreation(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.state in (self.State.DONE, self.State.FAILED)
+
+
+class RollUpRun(models.Model):
+    """One roll-up of the counties' monthly figures (hub.rollups), nightly from beat or asked
+    for in the province admin (统计报表 > 立即重算). Each county's part runs in its schema
+    (hub.tasks.rollup_county) and adds one to `counties_done`; a county that fails marks the
+    run failed, says why in `error` and leaves that county's earlier rows as they were."""
+
+    class Trigger(models.TextChoices):
+        NIGHTLY = "nightly", _("每晚自动")
+        ON_DEMAND = "on_demand", _("手动重算")
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("排队中")
+        RUNNING = "running", _("进行中")
+        DONE = "done", _("已完成")
+        FAILED = "failed", _("失败")
+
+    trigger = models.CharField(_("触发方式"), max_length=16, choices=Trigger.choices)
+    requested_by = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("申请人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    state = models.CharField(_("状态"), max_length=16, choices=State.choices, default=State.QUEUED)
+    # The first month recomputed (its first day); empty: from each county's first activity.
+    month_from = models.DateField(_("起始月份"), null=True, blank=True)
+    month_to = models.DateField(_("截止月份"))
+    counties_total = models.PositiveIntegerField(_("县数"), default=0)
+    counties_done = models.PositiveIntegerField(_("已完成县数"), default=0)
+    counties_failed = models.PositiveIntegerField(_("失败县数"), default=0)
+    error = models.TextField(_("失败原因"), blank=True)
+    created_at = models.DateTimeField(_("申请时间"), auto_now_add=True)
+    started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("统计任务")
+        verbose_name_plural = _("统计任务")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(state__in=["queued", "running", "done", "failed"]),
+                name="hub_rolluprun_state_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(trigger__in=["nightly", "on_demand"]),
+                name="hub_rolluprun_trigger_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_trigger_display()} {self.created_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.state in (self.State.DONE, self.State.FAILED)
+
+    @property
+    def progress_percent(self) -> int:
+        if not self.counties_total:
+            return 100 if self.is_finished else 0
+        finished = self.counties_done + self.counties_failed
+        return min(100, finished * 100 // self.counties_total)
+
+
+class CountyMonthFigure(models.Model):
+    """One figure (hub.rollups.FIGURES, by key) of one county for one month (its first day,
+    local time). Replaced as a whole per county and month by each roll-up."""
+
+    county = models.ForeignKey(
+        County, verbose_name=_("县"), on_delete=models.CASCADE, related_name="month_figures"
+    )
+    month = models.DateField(_("月份"))
+    key = models.CharField(_("指标"), max_length=48)
+    value = models.BigIntegerField(_("数值"))
+    computed_at = models.DateTimeField(_("计算时间"))
+
+    class Meta:
+        verbose_name = _("县月度指标")
+        verbose_name_plural = _("县月度指标")
+        ordering = ["county", "month", "key"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["county", "month", "key"], name="hub_countymonthfigure_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["month", "key"], name="hub_cmf_month_key_idx")]
+
+    def __str__(self):
+        return f"{self.county_id} {self.month:%Y-%m} {self.key}={self.value}"
+
+
+class PointMonthFigure(models.Model):
+    """One figure of one service point of a county for one month. The point lives in the
+    county's schema, so it is kept by id with its name and village as they were when computed
+    (public rows never point into a county)."""
+
+    county = models.ForeignKey(
+        County, verbose_name=_("县"), on_delete=models.CASCADE, related_name="point_figures"
+    )
+    point_id = models.PositiveIntegerField(_("服务点编号"))
+    point_name = models.CharField(_("服务点"), max_length=64)
+    village = models.CharField(_("所在村"), max_length=64, blank=True)
+    month = models.DateField(_("月份"))
+    key = models.CharField(_("指标"), max_length=48)
+    value = models.BigIntegerField(_("数值"))
+    computed_at = models.DateTimeField(_("计算时间"))
+
+    class Meta:
+        verbose_name = _("服务点月度指标")
+        verbose_name_plural = _("服务点月度指标")
+        ordering = ["county", "point_id", "month", "key"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["county", "point_id", "month", "key"],
+                name="hub_pointmonthfigure_unique",
+            )
+        ]
+        indexes = [models.Index(fields=["county", "month"], name="hub_pmf_county_month_idx")]
+
+    def __str__(self):
+        return f"{self.county_id}/{self.point_id} {self.month:%Y-%m} {self.key}={self.value}"

@@ -74,12 +74,13 @@ def test_product_page_in_english(spring_tea, county_client):
 
     assert "<title>安吉白茶 · Anji County</title>" in html
     assert '<a class="home" href="/">Anji County</a>' in html
-    assert ">Tea</a></nav>" in html
+    assert '>Tea</a> › <span aria-current="page">' in html
     assert "Minimum order: 2 jin (500 g)" in html
     assert "<dt>Harvest period</dt><dd>April 1 – April 20</dd>" in html
     assert f"See where batch {batch.batch_code} comes from" in html
     assert '<button type="submit">Add to cart</button>' in html
-    assert "<dt>Seller</dt><dd>王大伯（Farmer）</dd>" in html
+    shop = f'<a href="/s/{listing.seller.pk}/">王大伯</a>'
+    assert f"<dt>Seller</dt><dd>{shop}（Farmer）</dd>" in html
     assert "<h2>About this product</h2>" in html
     assert "起订" not in html and "购物车" not in html
 

@@ -87,8 +87,34 @@ def _creation_run() -> str:
     return county_creation_run(creation_id=creation.pk).state
 
 
+def _rollup_run() -> list[str]:
+    """What the workers do with the queued roll-up run: start it, then each county's part in
+    its schema (hub.tasks.rollup_run_start fans rollup_county out the same way)."""
+    from django.db import connection
+    from django_tenants.utils import tenant_context
+
+    from hub.models import RollUpRun
+    from hub.services.rollups import rollup_run_start
+    from hub.tasks import rollup_county
+
+    run = RollUpRun.objects.order_by("-pk").first()
+    states = []
+    for county in rollup_run_start(run_id=run.pk):
+        with tenant_context(county):
+            states.append(rollup_county(run.pk, county.pk))
+    connection.set_schema_to_public()
+    return states
+
+
 def _cleanup() -> None:
-    from hub.models import County, CountyCreation, CountyHandOff
+    from hub.models import (
+        County,
+        CountyCreation,
+        CountyHandOff,
+        CountyMonthFigure,
+        PointMonthFigure,
+        RollUpRun,
+    )
     from hub.services import county_creation_undo
     from hub.validation import schema_name_for
 
@@ -98,6 +124,9 @@ def _cleanup() -> None:
         county_creation_undo(schema_name=schema_name_for(NEW["slug"]))
     CountyCreation.objects.filter(slug=NEW["slug"]).delete()
     CountyHandOff.objects.filter(actor__username=STAFF).delete()
+    RollUpRun.objects.filter(requested_by__username=STAFF).delete()
+    CountyMonthFigure.objects.all().delete()
+    PointMonthFigure.objects.all().delete()
     _staff_remove()
 
 
@@ -166,6 +195,18 @@ def test_province_operator_creates_a_county_enters_it_and_finds_a_speciality(
         result.click()
         desk.wait_for_url(f"{live_site.county_url(COUNTY_A.slug)}p/{listing_id}/")
         expect(desk.get_by_role("heading", level=1)).to_have_text("安吉白茶明前特级")
+
+        # The dashboard: recompute, the workers run it, every county is in the charts.
+        desk.goto(live_site.hub_url + "admin/")
+        desk.get_by_role("link", name="打开统计报表").click()
+        desk.get_by_role("button", name="立即重算全部月份").click()
+        assert set(outside_the_browser(_rollup_run)) == {"done"}
+        desk.goto(live_site.hub_url + "admin/")
+        desk.get_by_role("link", name="打开统计报表").click()
+        sales_chart = desk.locator(".module", has_text="各县网络零售额").locator("svg")
+        for name in (COUNTY_A.name, NEW["name"]):
+            expect(sales_chart).to_contain_text(name)
+        screenshot(desk, "province-dashboard")
     finally:
         outside_the_browser(_speciality_remove, listing_id=listing_id)
         outside_the_browser(_cleanup)

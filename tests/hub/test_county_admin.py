@@ -6,7 +6,7 @@ from django.db import connection
 from django_tenants.utils import tenant_context
 
 from accounts.models import User
-from hub.models import County, CountyCreation, CountyStats
+from hub.models import County, CountyCreation, CountyMonthFigure
 from hub.services.creation import county_creation_run
 from tests.fixtures.counties import OPERATOR_PASSWORD
 
@@ -134,24 +134,31 @@ def test_suspend_asks_first_then_suspends_and_reactivate_brings_it_back(staff_cl
     assert county.status == "active"
 
 
-def test_the_county_list_shows_status_and_figures_in_yuan(staff_client, county, other_county):
+def test_the_county_list_shows_status_and_this_months_roll_up_in_yuan(
+    staff_client, county, other_county
+):
     from django.utils import timezone
 
-    CountyStats.objects.update_or_create(
-        county=county,
-        defaults={
-            "users": 12,
-            "sellers": 3,
-            "orders": 7,
-            "sales_fen": 123456,
-            "pages": 2,
-            "refreshed_at": timezone.now(),
-        },
-    )
+    from hub.rollups import month_current, month_previous
+
+    now = timezone.now()
+    for month, users, orders, sales in (
+        (month_current(), 12, 7, 123456),
+        (month_previous(month_current()), 99, 98, 9_700),  # last month's: not shown
+    ):
+        for key, value in (("users_total", users), ("orders_placed", orders),
+                           ("net_sales_fen", sales)):  # fmt: skip
+            CountyMonthFigure.objects.create(
+                county=county, month=month, key=key, value=value, computed_at=now
+            )
 
     page = staff_client.get("/admin/hub/county/").content.decode()
 
-    assert "¥1234.56" in page
+    assert '<td class="field-stats_users">12</td>' in page
+    assert '<td class="field-stats_orders">7</td>' in page
+    assert '<td class="field-stats_sales">¥1234.56</td>' in page
+    assert "¥97.00" not in page
+    assert "本月网络零售额" in page
     assert "运营中" in page
     assert "淳安县" in page
     assert "county_template" not in page

@@ -63,3 +63,11 @@ def test_the_county_pages_name_every_column_in_chinese(staff_client, county):
 def test_the_console_speaks_english_to_english_readers(staff_client):
     html = staff_client.get("/admin/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Province" in html
+
+
+def test_third_party_apps_are_named_in_chinese(staff_client):
+    html = staff_client.get("/admin/").content.decode()
+
+    assert "双重验证" in html and "动态码设备" in html
+    assert "TOTP devices" not in html
+    assert ">otp_totp<" not in html.lower()

@@ -13,8 +13,9 @@ from django_tenants.utils import schema_context, tenant_context
 
 from accounts.models import User
 from config.celery_app import app
-from hub.models import CountyStats
-from hub.tasks import county_refresh_stats
+from hub.models import CountyMonthFigure, PointMonthFigure, RollUpRun
+from hub.rollups import month_current
+from hub.tasks import rollup_county
 
 REPO = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.celery_worker
@@ -42,8 +43,20 @@ def committed_users(django_db_setup, django_db_blocker, county, other_county):
         with tenant_context(other_county):
             User.objects.filter(username__startswith="celery-").delete()
         with schema_context("public"):
-            CountyStats.objects.filter(county__in=[county, other_county]).delete()
+            CountyMonthFigure.objects.filter(county__in=[county, other_county]).delete()
+            PointMonthFigure.objects.filter(county__in=[county, other_county]).delete()
+            RollUpRun.objects.filter(trigger="on_demand").delete()
         connection.set_schema_to_public()
+
+
+@pytest.fixture(scope="module")
+def committed_run(committed_users, django_db_blocker):
+    """A running roll-up of this month the worker can see (the tasks take its id)."""
+    with django_db_blocker.unblock(), schema_context("public"):
+        return RollUpRun.objects.create(
+            trigger="on_demand", state="running", month_from=month_current(),
+            month_to=month_current(), counties_total=2,
+        )  # fmt: skip
 
 
 @pytest.fixture(scope="module")
@@ -98,42 +111,47 @@ def _expected_users(county) -> int:
         return User.objects.count()
 
 
+def _users_figure(county):
+    with schema_context("public"):
+        return list(
+            CountyMonthFigure.objects.filter(county=county, key="users_total").values_list(
+                "month", "value", "computed_at"
+            )
+        )
+
+
 @pytest.mark.django_db
-def test_task_sent_in_a_county_runs_in_that_county_schema(worker, county, other_county):
+def test_task_sent_in_a_county_runs_in_that_county_schema(
+    worker, committed_run, county, other_county
+):
     expected_a, expected_b = _expected_users(county), _expected_users(other_county)
     assert expected_a == expected_b + 2  # operator + 3 vs operator + 1
 
     with tenant_context(county):
-        result_a = county_refresh_stats.delay(county.pk)
+        result_a = rollup_county.delay(committed_run.pk, county.pk)
     with tenant_context(other_county):
-        result_b = county_refresh_stats.delay(other_county.pk)
+        result_b = rollup_county.delay(committed_run.pk, other_county.pk)
 
-    figures_a = result_a.get(timeout=60)
-    figures_b = result_b.get(timeout=60)
-    assert figures_a["schema"] == "county_anji"
-    assert figures_a["users"] == expected_a
-    assert figures_b["schema"] == "county_chunan"
-    assert figures_b["users"] == expected_b
+    assert (result_a.get(timeout=60), result_b.get(timeout=60)) == ("done", "done")
+    # Each county's users were counted in its own schema.
+    assert [row[:2] for row in _users_figure(county)] == [(month_current(), expected_a)]
+    assert [row[:2] for row in _users_figure(other_county)] == [(month_current(), expected_b)]
     with schema_context("public"):
-        assert CountyStats.objects.get(county=county).users == expected_a
-        assert CountyStats.objects.get(county=other_county).users == expected_b
+        run = RollUpRun.objects.get(pk=committed_run.pk)
+    assert (run.state, run.counties_done) == ("done", 2)
 
 
 @pytest.mark.django_db
-def test_task_sent_from_another_county_refuses_and_writes_nothing(worker, county, other_county):
-    def stats_of_a():
-        with schema_context("public"):
-            return list(
-                CountyStats.objects.filter(county=county).values_list("refreshed_at", "users")
-            )
-
-    before = stats_of_a()
+def test_task_sent_from_another_county_refuses_and_writes_nothing(
+    worker, committed_run, county, other_county
+):
+    before = _users_figure(county)
 
     with tenant_context(other_county):
-        result = county_refresh_stats.delay(county.pk)
+        result = rollup_county.delay(committed_run.pk, county.pk)
 
     with pytest.raises(Exception) as raised:
         result.get(timeout=60)
     assert type(raised.value).__name__ == "WrongSchemaError"
     assert "county_chunan" in str(raised.value)
-    assert stats_of_a() == before
+    assert _users_figure(county) == before

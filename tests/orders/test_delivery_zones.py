@@ -31,7 +31,7 @@ def _form(**overrides) -> dict:
     return {
         "name": "城区",
         "description": "递铺街道、昌硕街道",
-        "fee_fen": "800",
+        "fee_fen": "8.00",
         "is_active": "on",
         "sort_order": "5",
         **overrides,
@@ -221,7 +221,7 @@ def test_the_admin_edit_form_updates_and_deactivates_through_the_service(
     operator_client, in_county
 ):
     zone = DeliveryZoneFactory(name="城区", fee_fen=800)
-    form = _form(name="城区（含开发区）", fee_fen="1200")
+    form = _form(name="城区（含开发区）", fee_fen="12")
     del form["is_active"]  # the box unticked
 
     response = operator_client.post(f"{ADMIN}edit/{zone.pk}/", form)

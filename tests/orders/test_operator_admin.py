@@ -55,8 +55,9 @@ def test_daily_report_shows_a_zero_difference(operator_client, buyer, tea, point
 
     assert page.status_code == 200
     html = page.content.decode()
-    assert "<td data-difference>0</td>" in html
-    assert "<td>12800</td>" in html
+    assert '<td data-difference="0">¥0.00</td>' in html
+    assert "<td>¥128.00</td>" in html
+    assert "金额单位：分" not in html
 
 
 def test_residents_cannot_reach_the_operator_pages(county_client, buyer, tea, point):

@@ -30,6 +30,7 @@ from county_sites.clerk.views.till import console_till, console_till_close, cons
 from county_sites.clerk.views.villagers import (
     console_villager,
     console_villager_confirm,
+    console_villager_consent,
     console_villager_consent_photo,
     console_villager_list_produce,
     console_villager_register,
@@ -51,6 +52,7 @@ __all__ = [
     "console_till_handover",
     "console_villager",
     "console_villager_confirm",
+    "console_villager_consent",
     "console_villager_consent_photo",
     "console_villager_list_produce",
     "console_villager_register",

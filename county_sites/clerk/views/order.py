@@ -33,6 +33,7 @@ from county_sites.clerk.basket import (
 from county_sites.clerk.selectors import clerk_assisted_order_get
 from county_sites.clerk.views.base import clerk_required
 from county_sites.clerk.views.home import home_render
+from county_sites.credit.selectors import credit_line_summary
 from county_sites.orders.models import Order, OrderConfirmation
 from county_sites.orders.services import (
     MSG_ORDER_NOT_HERE,
@@ -82,6 +83,9 @@ def _basket_page(request, villager, *, q: str, error: str = "", status: int = 20
             "cards": cards,
             "basket": basket,
             "proxy_mobile": proxy,
+            # The villager's own line, if the bank granted one (used only once they confirm).
+            "credit": credit_line_summary(user=villager),
+            "credit_term": request.POST.get("credit_term", ""),
             "payment": request.POST.get("payment_method", Order.PaymentMethod.CASH_ON_PICKUP),
             "method": request.POST.get(
                 "method",
@@ -162,6 +166,7 @@ def order_send(request: HttpRequest) -> HttpResponse:
             payment_method=request.POST.get("payment_method", ""),
             method=method,
             idempotency_key=request.POST.get("idempotency_key", ""),
+            credit_term=request.POST.get("credit_term"),
             proxy_mobile=villager_proxy_mobile(villager=villager)
             if request.POST.get("to_proxy")
             else "",

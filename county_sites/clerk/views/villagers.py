@@ -13,9 +13,13 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from accounts.models import Consent
-from accounts.privacy import platform_notice_current
+from accounts.privacy import platform_notice_current, purpose_notice
 from accounts.selectors import consent_current, consent_list_for_user, user_sms_mobile
-from accounts.services import SmsThrottledError
+from accounts.services import (
+    SmsThrottledError,
+    consent_assisted_code_send,
+    consent_assisted_record,
+)
 from core.client_ip import client_ip
 from core.errors import ApplicationError
 from core.media import media_response
@@ -194,8 +198,71 @@ def console_villager(request: HttpRequest, user_id: int) -> HttpResponse:
             "sms_mobile": user_sms_mobile(user=link.user),
             "assisted": assisted_listings_for_villager(point=request.point, user_id=user_id),
             "notice": platform_notice_current(),
+            "purposes": _assisted_purposes(),
         },
     )
+
+
+# ------------------------------------------------------------------------------
+# One more consent, taken at the counter (issue 11, point 4)
+# ------------------------------------------------------------------------------
+def _assisted_purposes() -> list[tuple[str, str]]:
+    return [
+        (value, label) for value, label in Consent.Purpose.choices if value != "platform_privacy"
+    ]
+
+
+def _consent_page(request, link, *, purpose: str, explanation: str, sent: bool, error="",
+                  status=200):  # fmt: skip
+    return render(
+        request,
+        "clerk/console/villager_consent.html",
+        {
+            "point": request.point,
+            "villager": link.user,
+            "purpose": purpose,
+            "purpose_label": Consent.Purpose(purpose).label,
+            "notice": purpose_notice(purpose),
+            "explanation": explanation,
+            "sent": sent,
+            "error": error,
+        },
+        status=status,
+    )
+
+
+@clerk_required
+@require_http_methods(["POST"])
+def console_villager_consent(request: HttpRequest, user_id: int) -> HttpResponse:
+    """Step 1 "send": the notice for the clerk to read out and explain, and the code texted to
+    the villager's own phone. Step 2 "record": the code the villager reads out, with what the
+    clerk explained; only then is the consent recorded (the clerk never consents for them)."""
+    link = _villager_or_404(request, user_id)
+    purpose = request.POST.get("purpose", "")
+    if purpose not in dict(_assisted_purposes()):
+        raise Http404
+    explanation = request.POST.get("explanation", "")
+    try:
+        if request.POST.get("step") == "record":
+            consent_assisted_record(
+                clerk=request.user, user=link.user, purpose=purpose,
+                code=request.POST.get("code", ""), explanation=explanation,
+                point_name=request.point.name,
+            )  # fmt: skip
+            return _see_other(reverse("clerk:console_villager", args=[user_id]) + "?consented=1")
+        if request.POST.get("step") == "send":
+            consent_assisted_code_send(
+                user=link.user, purpose=purpose, point_name=request.point.name,
+                ip=client_ip(request),
+            )  # fmt: skip
+            return _consent_page(request, link, purpose=purpose, explanation=explanation, sent=True)
+    except ApplicationError as error:
+        return _consent_page(
+            request, link, purpose=purpose, explanation=explanation,
+            sent=request.POST.get("step") == "record", error=error.message,
+            status=_refusal_status(error),
+        )  # fmt: skip
+    return _consent_page(request, link, purpose=purpose, explanation=explanation, sent=False)
 
 
 @clerk_required

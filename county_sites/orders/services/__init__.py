@@ -12,6 +12,8 @@ import order_place`):
 - handover: order_hand_over (the point's clerk) and order_collect (the operator) handing a
   parcel over by its pickup code, all of it or some lines (partial pickup);
 - returns: order_return, a parcel not collected within the hold sent back to the county;
+- cash: the cash hold, cash-on-pickup orders nobody started on cancelled after the county's
+  days (issue 14, point 5);
 - paying: the money of online orders coming in (start, the bank's notify, reconciliation, the
   payment timeout), through county_sites.payments;
 - refunds: refund requests (whole order, or some lines) and the operator's decision;
@@ -74,6 +76,12 @@ from county_sites.orders.services.cart import (
     cart_line_remove,
     cart_line_set,
     cart_merge,
+)
+from county_sites.orders.services.cash import (
+    MSG_CANCELLED_CASH_HOLD,
+    SMS_CASH_EXPIRED,
+    cash_order_expire,
+    cash_orders_expire,
 )
 from county_sites.orders.services.deliveries import (
     BRING_BY_DEFAULT_HOUR,
@@ -188,6 +196,10 @@ from county_sites.orders.services.zones import (
 )
 
 __all__ = [
+    "MSG_CANCELLED_CASH_HOLD",
+    "SMS_CASH_EXPIRED",
+    "cash_order_expire",
+    "cash_orders_expire",
     "ACTION_LABELS",
     "BRING_BY_DEFAULT_HOUR",
     "CONFIRMATION_CODE_DIGITS",

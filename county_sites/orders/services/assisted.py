@@ -42,10 +42,18 @@ from django.utils.translation import gettext_lazy as _
 from accounts.selectors import consent_current
 from accounts.services import mobile_normalize, sms_send
 from core.errors import ApplicationError
+from core.money import yuan
+from county_sites.credit.selectors import credit_line_for_user, credit_quote
+from county_sites.credit.services import credit_usable_check
 from county_sites.orders import states
 from county_sites.orders.models import Order, OrderConfirmation
 from county_sites.orders.selectors import order_ids_awaiting_confirmation
 from county_sites.orders.services.base import order_event_log, order_lock
+from county_sites.orders.services.credit import (
+    credit_order_prepare,
+    credit_term_check,
+    order_pay_from_credit_locked,
+)
 from county_sites.orders.services.moves import order_cancel_locked
 from county_sites.orders.services.placing import MSG_PAYMENT_INVALID, order_place
 from service_points.models import Clerk
@@ -78,6 +86,15 @@ NOTE_CONFIRMED_SENT_TO = _("村民已确认（%(method)s，发送至 %(mobile)s�
 SMS_CONFIRMATION_CODE = _(
     "【丰收】%(point)s 为您代下单：%(items)s，共 %(total)s 元。同意请把确认码 %(code)s "
     "告诉店员，%(minutes)s 分钟内有效；不是您要买的请不要告诉别人。"
+)
+SMS_CONFIRMATION_CODE_CREDIT = _(
+    "【丰收】%(point)s 为您代下单：%(items)s，共 %(total)s 元，用您的授信额度分 %(term)s 期"
+    "付款，利息和手续费共 %(cost)s 元。同意请把确认码 %(code)s 告诉店员，%(minutes)s 分钟内"
+    "有效；不是您要买的请不要告诉别人。"
+)
+SMS_CONFIRMED_CREDIT = _(
+    "【丰收】订单 %(number)s 已确认，%(total)s 元已用授信分 %(term)s 期支付，到 %(point)s "
+    "取货，取货码 %(code)s。还款计划请在手机上查看“我的账户”。"
 )
 SMS_CONFIRMED_CASH = _(
     "【丰收】订单 %(number)s 已确认，金额 %(total)s 元，到 %(point)s 取货时付现金，"
@@ -201,6 +218,18 @@ def _sms_destination(*, villager, method: str, proxy_mobile: str) -> tuple[str, 
     return villager.mobile, False
 
 
+def credit_cost_fen(order: Order) -> int:
+    """Interest and fee of paying the credit order in its term now (the quote shown before
+    the villager confirms; the draw at confirmation prices it by the same rules)."""
+    line = credit_line_for_user(user=order.buyer)
+    if line is None:
+        return 0
+    for quote in credit_quote(line=line, amount_fen=order.total_fen):
+        if quote.term_months == order.credit_term_months:
+            return quote.interest_fen + quote.fee_fen
+    return 0
+
+
 def _hold_minutes() -> int:
     return service_point_settings_get().confirmation_minutes
 
@@ -246,17 +275,20 @@ def _confirmation_open(
     confirmation.full_clean(validate_constraints=False)
     confirmation.save()
     if sent_to:
+        values = {
+            "point": order.service_point.name,
+            "items": _items_text(order),
+            "total": order.total_yuan,
+            "code": code,
+            "minutes": minutes,
+        }
+        template = SMS_CONFIRMATION_CODE
+        if order.is_credit:
+            # What the villager agrees to is a loan too: its cost is in the code's text.
+            template = SMS_CONFIRMATION_CODE_CREDIT
+            values.update(term=order.credit_term_months, cost=yuan(credit_cost_fen(order)))
         with translation.override(settings.LANGUAGE_CODE):
-            text = str(
-                SMS_CONFIRMATION_CODE
-                % {
-                    "point": order.service_point.name,
-                    "items": _items_text(order),
-                    "total": order.total_yuan,
-                    "code": code,
-                    "minutes": minutes,
-                }
-            )
+            text = str(template % values)
         sms_send(mobile=sent_to, text=text, now=now)
     return confirmation
 
@@ -274,13 +306,16 @@ def assisted_order_send(
     method: str,
     idempotency_key: str,
     proxy_mobile: str = "",
+    credit_term=None,
 ) -> Order:
     """Place the basket as an order of `villager` (a villager of the clerk's point) for pickup
     at that point, paid cash at the till (cash_on_pickup) or online by the villager
     (bank_gateway), and send it for confirmation by `method` (sms or screen). The stock is
     reserved now. The same idempotency key again (a double tap) returns the first order and
     sends nothing. `proxy_mobile`: the villager's recorded proxy (villager_proxy_mobile), for
-    the SMS."""
+    the SMS. Paid later (credit_line, in `credit_term` instalments): nothing is drawn on the
+    villager's line until they confirm (assisted_order_confirm), and the code's SMS names
+    the instalments and their cost; a line that could not pay it is refused now."""
     point = _clerk_point(clerk_user)
     link = point_villager_get(point=point, user_id=getattr(villager, "pk", villager))
     if link is None:
@@ -296,6 +331,7 @@ def assisted_order_send(
         raise ApplicationError(MSG_ONLINE_NEEDS_MOBILE, field="payment_method")
     # Checked before placing, so a refusal here reserves nothing even for a moment.
     _sms_destination(villager=villager, method=method, proxy_mobile=proxy_mobile)
+    term = credit_term_check(payment_method=payment_method, credit_term=credit_term)
     order = order_place(
         buyer=villager,
         lines=lines,
@@ -305,9 +341,15 @@ def assisted_order_send(
         service_point=point,
         contact_mobile=villager.mobile or (proxy_mobile and mobile_normalize(mobile=proxy_mobile)),
         entered_by=clerk_user,
+        credit_term=term,
     )
     if not order.was_placed:
         return order
+    if order.is_credit:
+        # Told now, not only at the villager's confirmation (which checks again, locked).
+        credit_usable_check(
+            line=credit_line_for_user(user=villager), amount_fen=order.total_fen, term_months=term
+        )
     _confirmation_open(
         order,
         clerk_user=clerk_user,
@@ -358,9 +400,12 @@ def assisted_order_confirm(*, clerk_user, order: Order | int, code: str, order_u
     Not to be called inside a transaction of the caller's: an expired hold is cancelled in a
     transaction of its own before the code is refused."""
     point = _clerk_point(clerk_user)
-    order_id = _order_here(point, order, lock=False).pk
+    found = _order_here(point, order, lock=False)
+    order_id = found.pk
     if assisted_order_expire(order_id=order_id) is not None:
         raise ApplicationError(MSG_CODE_EXPIRED, field="code")
+    if found.is_credit:
+        credit_order_prepare()
     with transaction.atomic():
         order = order_lock(order_id)
         if order.buyer_confirmed_at is not None:
@@ -392,6 +437,9 @@ def assisted_order_confirm(*, clerk_user, order: Order | int, code: str, order_u
         order_event_log(
             order, order.state, order.state, actor=order.buyer, note=_confirmed_note(confirmation)
         )
+        if order.is_credit:
+            # The villager's own confirmation is what lets their line be used: only now.
+            order = order_pay_from_credit_locked(order)
         _sms_confirmed(order, order_url=order_url)
     return order
 
@@ -420,8 +468,12 @@ def _sms_confirmed(order: Order, *, order_url: str) -> None:
         "code": order.pickup_code,
         "url": order_url,
     }
+    if order.is_credit:
+        template, values["term"] = SMS_CONFIRMED_CREDIT, order.credit_term_months
+    else:
+        template = SMS_CONFIRMED_ONLINE if order.is_online else SMS_CONFIRMED_CASH
     with translation.override(settings.LANGUAGE_CODE):
-        text = str((SMS_CONFIRMED_ONLINE if order.is_online else SMS_CONFIRMED_CASH) % values)
+        text = str(template % values)
     sms_send(mobile=order.contact_mobile, text=text)
 
 

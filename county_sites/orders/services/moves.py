@@ -41,7 +41,7 @@ def order_cancel_locked(order: Order, *, actor, reason: str = "") -> Order:
     order_cancel and the clerk's cancel of an order waiting for the villager
     (services.assisted)."""
     order_move_check(order, states.CANCEL)
-    if order.is_online:
+    if order.is_bank_gateway:
         payment_close(order=order)  # refuses if the bank has already taken the money
     order_move(order, states.CANCEL, actor=actor, note=reason)
     order.cancelled_at = timezone.now()

@@ -56,7 +56,7 @@ def order_pay_start(*, order: Order, notify_url: str, return_url: str) -> str | 
     """Where to send the buyer to pay `order` (None for cash). Refused unless the order may be
     paid now (placed; an order entered for the buyer once they confirmed it). Starting twice
     reuses the same bank transaction."""
-    if not order.is_online:
+    if not order.is_bank_gateway:
         return None
     with transaction.atomic():
         order = order_lock(order)
@@ -96,7 +96,7 @@ def order_payment_reconcile(*, order_id: int) -> bool:
     """Ask the bank about an unpaid online order and apply a confirmed payment (what a lost
     notify would have done). True if the order became paid."""
     order = Order.objects.get(pk=order_id)
-    if order.state != Order.State.PLACED or not order.is_online:
+    if order.state != Order.State.PLACED or not order.is_bank_gateway:
         return False
     result = payment_query(order=order)
     if result is None or not result.paid:
@@ -141,7 +141,7 @@ def order_expire(*, order_id: int, now=None) -> Order | None:
         confirmed = order.buyer_confirmed_at
         if (
             order.state != Order.State.PLACED
-            or not order.is_online
+            or not order.is_bank_gateway
             or confirmed is None
             or confirmed > deadline
         ):

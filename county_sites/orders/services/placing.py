@@ -28,6 +28,11 @@ from county_sites.orders.services.cart import (
     MSG_LISTING_UNAVAILABLE,
     quantity_check,
 )
+from county_sites.orders.services.credit import (
+    credit_order_prepare,
+    credit_term_check,
+    order_pay_from_credit_locked,
+)
 from farmers.models import Listing
 from farmers.services.province import listing_province_sync_queue
 from hub.models import County
@@ -198,6 +203,7 @@ def order_place(
     delivery_address: str = "",
     contact_mobile: str = "",
     entered_by=None,
+    credit_term=None,
 ) -> Order:
     """Place an order for `buyer`: reserve stock, snapshot the lines, total = lines + fee.
 
@@ -207,6 +213,11 @@ def order_place(
     order waits for the buyer's confirmation (services.assisted.assisted_order_confirm, by a
     code) before it can be paid or handled, and is texted only then. The returned order
     has `was_placed` True only for the call that created it.
+
+    Paid later (`payment_method` credit_line, in `credit_term` instalments): the buyer's own
+    order is paid from their line in the same transaction (services.credit), so a line that
+    cannot pay it refuses the order and reserves nothing; an order a clerk entered draws
+    only when the villager confirms it.
     """
     key = (idempotency_key or "").strip()
     if not key or len(key) > 64:
@@ -225,7 +236,10 @@ def order_place(
         delivery_address=delivery_address,
         payment_method=payment_method,
     )
+    term = credit_term_check(payment_method=payment_method, credit_term=credit_term)
     wanted = _merge_lines(lines)
+    if term is not None and entered_by is None:
+        credit_order_prepare()
     for _attempt in range(PLACE_ATTEMPTS):
         try:
             with transaction.atomic():
@@ -243,6 +257,7 @@ def order_place(
                     payment_method=payment_method,
                     key=key,
                     entered_by=entered_by,
+                    credit_term=term,
                 )
         except IntegrityError as error:
             if _constraint_name(error) == IDEMPOTENCY_CONSTRAINT:
@@ -263,7 +278,7 @@ def order_place(
 
 def _order_create(
     *, buyer, wanted, fulfilment, point, zone, fee, delivery_address, contact_mobile,
-    payment_method, key, entered_by,
+    payment_method, key, entered_by, credit_term,
 ) -> Order:  # fmt: skip
     # Fixed order (listing id): two orders of the same listings can never deadlock.
     for listing_id in sorted(wanted):
@@ -297,6 +312,7 @@ def _order_create(
         delivery_address=delivery_address,
         contact_mobile=contact_mobile or "",
         payment_method=payment_method,
+        credit_term_months=credit_term,
         lines_total_fen=lines_total,
         delivery_fee_fen=fee,
         total_fen=lines_total + fee,
@@ -322,6 +338,8 @@ def _order_create(
         ]
     )
     order_event_log(order, "", Order.State.PLACED, actor=entered_by or buyer)
+    if entered_by is None and order.is_credit:
+        order = order_pay_from_credit_locked(order)  # the buyer's own: paid from the line now
     if entered_by is None:
         # An order entered for the buyer is texted when they confirm it (services.assisted):
         # a pickup code for an order the villager has not agreed to would mislead.

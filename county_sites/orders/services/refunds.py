@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.errors import ApplicationError
 from core.roles import county_operator_check, is_county_operator
+from county_sites.credit.services import credit_return_record
 from county_sites.ledger.point_commissions import ledger_point_commission_claw_back
 from county_sites.ledger.services import ledger_record_refund
 from county_sites.orders import states
@@ -72,11 +73,7 @@ def refund_request_create(*, buyer, order: Order, reason: str, photos=()) -> Ref
         request = RefundRequest(order=order, reason=reason, amount_fen=amount, requested_by=buyer)
         request.full_clean()
         request.save()
-        for photo in normalised:
-            RefundRequestPhoto.objects.create(
-                refund_request=request,
-                image=ContentFile(photo.data, name=f"photo.{photo.extension}"),
-            )
+        _photos_save(request, normalised)
     return request
 
 
@@ -92,40 +89,57 @@ def _may_request_for(actor, order: Order) -> bool:
     return point is not None and point.pk == order.service_point_id
 
 
-@transaction.atomic
-def refund_request_lines_create(*, actor, order: Order | int, lines, reason: str) -> RefundRequest:
-    """A refund of some lines of a paid online order (found short or damaged on receiving),
-    opened for the buyer by the point's clerk (or by the buyer, or an operator): amount = the
-    lines' value, exactly. The order's state does not move: its other lines go on to the
-    buyer. A cash order is refused: what it lacks is not charged (orders.selectors
-    .order_cash_due)."""
+def refund_request_lines_create(
+    *, actor, order: Order | int, lines, reason: str, photos=()
+) -> RefundRequest:
+    """A refund of some lines of a paid online order (found short or damaged on receiving, or
+    by the buyer at home), opened by the point's clerk, the buyer or an operator, with up to 3
+    photos: amount = the lines' value, exactly. The order's state does not move: its other
+    lines go on to the buyer. A cash order is refused: what it lacks is not charged
+    (orders.selectors.order_cash_due)."""
     reason = (reason or "").strip()
     if not reason:
         raise ApplicationError(MSG_REFUND_REASON_REQUIRED, field="reason")
-    order = order_lock(order)
-    if not _may_request_for(actor, order):
-        raise ApplicationError(MSG_REFUND_NOT_ALLOWED)
-    if not order.is_online or order.state not in states.TRANSITIONS[states.REQUEST_REFUND]:
-        raise ApplicationError(MSG_REFUND_LINES_ONLINE_ONLY, field="lines")
-    _no_open_request_check(order)
-    line_ids = {getattr(line, "pk", line) for line in lines}
-    covered = OrderLine.objects.filter(
-        refund_requests__state__in=[RefundRequest.State.REQUESTED, RefundRequest.State.APPROVED]
-    )
-    chosen = list(OrderLine.objects.filter(order=order, pk__in=line_ids).exclude(pk__in=covered))
-    if not line_ids or len(chosen) != len(line_ids):
-        raise ApplicationError(MSG_REFUND_LINES_INVALID, field="lines")
-    request = RefundRequest(
-        order=order,
-        scope=RefundRequest.Scope.LINES,
-        reason=reason,
-        amount_fen=sum(line.line_total_fen for line in chosen),
-        requested_by=actor,
-    )
-    request.full_clean()
-    request.save()
-    request.lines.set(chosen)
+    normalised = _photos_prepare(photos)
+    with transaction.atomic():
+        order = order_lock(order)
+        if not _may_request_for(actor, order):
+            raise ApplicationError(MSG_REFUND_NOT_ALLOWED)
+        if not order.is_online or order.state not in states.TRANSITIONS[states.REQUEST_REFUND]:
+            raise ApplicationError(MSG_REFUND_LINES_ONLINE_ONLY, field="lines")
+        _no_open_request_check(order)
+        line_ids = {getattr(line, "pk", line) for line in lines}
+        covered = OrderLine.objects.filter(
+            refund_requests__state__in=[
+                RefundRequest.State.REQUESTED,
+                RefundRequest.State.APPROVED,
+            ]
+        )
+        chosen = list(
+            OrderLine.objects.filter(order=order, pk__in=line_ids).exclude(pk__in=covered)
+        )
+        if not line_ids or len(chosen) != len(line_ids):
+            raise ApplicationError(MSG_REFUND_LINES_INVALID, field="lines")
+        request = RefundRequest(
+            order=order,
+            scope=RefundRequest.Scope.LINES,
+            reason=reason,
+            amount_fen=sum(line.line_total_fen for line in chosen),
+            requested_by=actor,
+        )
+        request.full_clean()
+        request.save()
+        request.lines.set(chosen)
+        _photos_save(request, normalised)
     return request
+
+
+def _photos_save(request: RefundRequest, normalised) -> None:
+    for photo in normalised:
+        RefundRequestPhoto.objects.create(
+            refund_request=request,
+            image=ContentFile(photo.data, name=f"photo.{photo.extension}"),
+        )
 
 
 def _lock_request(refund_request: RefundRequest | int) -> RefundRequest:
@@ -158,6 +172,7 @@ def refund_approve(*, actor, refund_request: RefundRequest | int) -> RefundReque
     if whole:
         order_move(order, states.APPROVE_REFUND, actor=actor)
     refund_execute(order=order, refund_request=request)
+    credit_return_record(order=order, refund_request=request)  # a credit order's line
     ledger_record_refund(order=order, refund_request=request)
     if whole:
         ledger_point_commission_claw_back(order=order)

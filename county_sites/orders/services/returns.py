@@ -40,6 +40,7 @@ from accounts.services import sms_send
 from core.errors import ApplicationError
 from core.money import yuan
 from core.roles import is_county_operator
+from county_sites.credit.services import credit_return_record
 from county_sites.ledger.point_commissions import ledger_point_commission_accrue
 from county_sites.ledger.services import ledger_record_refund
 from county_sites.orders import states
@@ -144,6 +145,7 @@ def _refund(order: Order, *, lines: list[OrderLine], actor, note: str, at) -> Re
         request.save(update_fields=["scope"])
         request.lines.set(lines)
     refund_execute(order=order, refund_request=request)
+    credit_return_record(order=order, refund_request=request)  # a credit order's line
     ledger_record_refund(order=order, refund_request=request, lines=None if fee else lines, at=at)
     return request
 

@@ -4,6 +4,8 @@ by catalogue.views.listing_photo_file at versioned URLs (catalogue.photos)."""
 
 from django import template
 from django.conf import settings
+from django.template.defaulttags import CsrfTokenNode
+from django.template.loader import get_template
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
@@ -12,11 +14,17 @@ from django.utils.translation import gettext_lazy as _
 from core.money import yuan_sign
 from county_sites.catalogue.photos import rendition_url
 from county_sites.orders.models import Order
-from county_sites.orders.selectors import SESSION_CART, cart_line_count_for_user
+from county_sites.orders.selectors import (
+    SESSION_CART,
+    cart_line_count_for_user,
+    mobile_masked,
+)
+from county_sites.storefront.selectors import NO_ROLES, visitor_roles
 from farmers.models import Seller
 from hub import vocabulary
 
 register = template.Library()
+_csrf_token = CsrfTokenNode()
 
 # value -> lazy label. Model.get_FOO_display() rebuilds a dict of every choice on each call,
 # hashing (so translating) every label: on a product page that was most of its gettext calls.
@@ -195,3 +203,61 @@ def listing_img(photo_or_listing, *, size="card", lazy=True, alt="", css=""):
         f'<img class="{escape(css)}" src="{escape(src[0])}" srcset="{escape(srcset)}" '
         f'sizes="{sizes}" width="{src[1]}" height="{src[2]}" alt="{escape(alt)}" {loading}>'
     )
+
+
+# ------------------------------------------------------------------------------------------
+# The header's navigation and the footer of every county page (templates/county_base.html and
+# the Jinja2 frame). Anonymous pages may be page-cached (county_sites.storefront.page_cache),
+# so what they show depends on nothing but the path: the signed-in name, the roles and the
+# logout form are only printed for a signed-in visitor, whose pages are never stored.
+# ------------------------------------------------------------------------------------------
+def _site_urls() -> dict:
+    return {
+        "orders": storefront_url("orders:list"),
+        "cart": storefront_url("orders:cart"),
+        "seller": storefront_url("farmers:seller_home"),
+        "clerk": storefront_url("clerk:console_home"),
+        "admin": storefront_url("wagtailadmin_home"),
+        "staff": storefront_url("wagtailadmin_login"),
+        "login": storefront_url("accounts:login"),
+        "logout": storefront_url("accounts:logout"),
+    }
+
+
+def _visitor_name(user) -> str:
+    name = user.get_full_name().strip()
+    return name or mobile_masked(user.mobile or "") or user.get_username()
+
+
+def site_nav_html(request, csrf_input: str) -> str:
+    """The links that give every role its way: my orders, the seller area for sellers, the
+    clerk console for clerks, the admin for operators, sign in or out."""
+    user = getattr(request, "user", None)
+    signed_in = user is not None and user.is_authenticated
+    roles = visitor_roles(user=user) if signed_in else NO_ROLES
+    return get_template("county_sites/_site_nav.html", using="django").render(
+        {
+            "urls": _site_urls(),
+            "roles": roles,
+            "signed_in": signed_in,
+            "who": _visitor_name(user) if signed_in else "",
+            "csrf_input": mark_safe(csrf_input),  # noqa: S308  (Django's own hidden field)
+            "next": request.get_full_path() if request is not None else "/",
+        }
+    )
+
+
+def site_footer_html() -> str:
+    return get_template("county_sites/_site_footer.html", using="django").render(
+        {"urls": _site_urls()}
+    )
+
+
+@register.simple_tag(takes_context=True)
+def site_nav(context) -> str:
+    return site_nav_html(context.get("request"), _csrf_token.render(context))
+
+
+@register.simple_tag
+def site_footer() -> str:
+    return site_footer_html()

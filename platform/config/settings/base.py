@@ -101,6 +101,7 @@ TENANT_APPS = [
     "farmers",
     "service_points",
     "county_sites.orders",
+    "county_sites.credit",
     "county_sites.payments",
     "county_sites.ledger",
     "county_sites.api",
@@ -228,9 +229,12 @@ CELERY_RESULT_EXPIRES = 24 * 3600
 CELERY_TIMEZONE = "Asia/Shanghai"
 # Every beat schedule lives here, in one place (STYLE.md).
 CELERY_BEAT_SCHEDULE = {
-    "counties-refresh-stats": {
-        "task": "hub.tasks.counties_refresh_stats",
-        "schedule": 15 * 60,
+    # The province's monthly roll-up (hub.rollups): nightly at a quiet hour, the current and
+    # the previous month of every county. It replaces the 15-minute county summary, whose
+    # figures moved between refreshes; province staff can also recompute at once (统计报表).
+    "counties-rollup-nightly": {
+        "task": "hub.tasks.counties_rollup_nightly",
+        "schedule": crontab(hour=2, minute=30),
     },
     # County creation jobs whose worker died are failed and their half-made county removed
     # (hub.services.creation.STALE_MINUTES).
@@ -250,6 +254,13 @@ CELERY_BEAT_SCHEDULE = {
         "task": "county_sites.orders.tasks.counties_orders_expire_unconfirmed",
         "schedule": 60,
     },
+    # Cash-on-pickup orders nobody started preparing within the county's
+    # ServicePointSettings.cash_order_hold_days are cancelled, stock released, buyer texted:
+    # a hold counted in days needs no more than a run every quarter of an hour.
+    "counties-orders-expire-cash": {
+        "task": "county_sites.orders.tasks.counties_orders_expire_cash",
+        "schedule": 15 * 60,
+    },
     # Ask the bank about online orders still unpaid, in case a notify was lost.
     "counties-payments-reconcile": {
         "task": "county_sites.payments.tasks.counties_payments_reconcile",
@@ -260,6 +271,12 @@ CELERY_BEAT_SCHEDULE = {
     "counties-point-commissions-release": {
         "task": "county_sites.ledger.tasks.counties_point_commissions_release",
         "schedule": 60 * 60,
+    },
+    # SMS reminders of credit instalments falling due (county_sites.credit); each is texted
+    # once, so the hour only sets how early in the day.
+    "counties-credit-instalments-remind": {
+        "task": "county_sites.credit.tasks.counties_credit_instalments_remind",
+        "schedule": crontab(hour=9, minute=0),
     },
     # The province catalogue is kept current change by change; nightly, at a quiet hour
     # (CELERY_TIMEZONE), each county rebuilds its part to repair anything a lost task missed.

@@ -7,12 +7,12 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from core.money import yuan_sign
 from hub.admin.counties import CountyOperationsMixin
 from hub.admin.handoff import CountyHandOffAdminMixin
 from hub.admin.policy import CommissionRuleAdmin
 from hub.forms import CountyChangeForm, CountyDomainFormSet
-from hub.models import Category, CommissionRule, County, CountyCreation, CountyDomain, CountyStats
+from hub.models import Category, CommissionRule, County, CountyCreation, CountyDomain, RollUpRun
+from hub.selectors.rollups import counties_with_current_figures
 from hub.services import county_reactivate, county_suspend
 from hub.services.counties import county_update
 
@@ -32,7 +32,6 @@ class CountyAdmin(CountyHandOffAdminMixin, CountyOperationsMixin, admin.ModelAdm
         "code", "name", "slug", "status", "stats_users", "stats_orders", "stats_sales",
         "stats_refreshed", "created_at", "handoff_button",
     )  # fmt: skip
-    list_select_related = ("stats",)
     list_filter = ("status",)
     search_fields = ("code", "name", "name_en", "slug")
     readonly_fields = (
@@ -48,7 +47,7 @@ class CountyAdmin(CountyHandOffAdminMixin, CountyOperationsMixin, admin.ModelAdm
     actions = ["suspend", "reactivate"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).counties()
+        return counties_with_current_figures(super().get_queryset(request).counties())
 
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data
@@ -94,21 +93,6 @@ class CountyAdmin(CountyHandOffAdminMixin, CountyOperationsMixin, admin.ModelAdm
         self.message_user(
             request, ngettext("已恢复 %(n)d 个县。", "已恢复 %(n)d 个县。", count) % {"n": count}
         )
-
-
-@admin.register(CountyStats)
-class CountyStatsAdmin(admin.ModelAdmin):
-    list_display = ("county", "users", "sellers", "orders", "sales", "pages", "refreshed_at")
-
-    @admin.display(description=_("销售额"), ordering="sales_fen")
-    def sales(self, stats):
-        return yuan_sign(stats.sales_fen)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Category)
@@ -162,3 +146,11 @@ admin.site.register(CommissionRule, CommissionRuleAdmin)
 # The province catalogue's screens live in their own module; importing it registers them.
 import hub.admin.catalogue  # noqa: E402, F401
 import hub.admin.vocabulary  # noqa: E402, F401
+
+# The roll-up's runs and its dashboard (统计报表), in their own module.
+from hub.admin.rollups import RollUpRunAdmin  # noqa: E402
+
+admin.site.register(RollUpRun, RollUpRunAdmin)
+# The home page with the month's key figures on top. By its own name: django_tenants, before
+# hub in INSTALLED_APPS, has an admin/index.html of its own that would win over hub's.
+admin.site.index_template = "hub/admin/index.html"

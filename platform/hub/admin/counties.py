@@ -6,7 +6,7 @@ hub.services.creation do the work. The province console may move to another fram
 (issue 10, point 1); only these views and their templates would move, not the services.
 """
 
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from core.errors import ApplicationError
 from core.money import yuan_sign
@@ -228,27 +229,25 @@ class CountyOperationsMixin:
         )
         return TemplateResponse(request, "hub/admin/county_action_confirm.html", context)
 
-    # The county list: status and key figures, amounts in yuan.
+    # The county list: status and this month's key figures from the roll-up (hub.rollups:
+    # the same definitions as the dashboard), amounts in yuan.
+    def _figure(self, county, name):
+        value = getattr(county, name, None)
+        return "—" if value is None else value
+
+    @admin.display(description=_lazy("注册用户"))
     def stats_users(self, county):
-        stats = getattr(county, "stats", None)
-        return stats.users if stats else "—"
+        return self._figure(county, "rollup_users")
 
-    stats_users.short_description = _("注册用户")
-
+    @admin.display(description=_lazy("本月订单数"))
     def stats_orders(self, county):
-        stats = getattr(county, "stats", None)
-        return stats.orders if stats else "—"
+        return self._figure(county, "rollup_orders")
 
-    stats_orders.short_description = _("订单")
-
+    @admin.display(description=_lazy("本月网络零售额"))
     def stats_sales(self, county):
-        stats = getattr(county, "stats", None)
-        return yuan_sign(stats.sales_fen) if stats else "—"
+        value = getattr(county, "rollup_sales_fen", None)
+        return "—" if value is None else yuan_sign(value)
 
-    stats_sales.short_description = _("销售额")
-
+    @admin.display(description=_lazy("数据更新时间"))
     def stats_refreshed(self, county):
-        stats = getattr(county, "stats", None)
-        return stats.refreshed_at if stats else "—"
-
-    stats_refreshed.short_description = _("数据更新时间")
+        return self._figure(county, "rollup_at")

@@ -16,7 +16,6 @@ from django.conf import settings
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.db.migrations.executor import MigrationExecutor
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tenants.utils import schema_context, tenant_context
 
@@ -24,7 +23,7 @@ from accounts.services import user_create_county_operator
 from core.county_apps import county_setup
 from core.roles import county_operator_group_ensure
 from hub.clone_repair import clone_constraint_names_repair
-from hub.models import County, CountyDomain, CountyStats
+from hub.models import County, CountyDomain
 from hub.validation import county_identity_check, schema_exists, schema_name_for
 
 Progress = Callable[[str], None]
@@ -182,14 +181,6 @@ def county_suspend(*, county: County) -> County:
 
 def county_reactivate(*, county: County) -> County:
     return county_set_status(county=county, status=County.Status.ACTIVE)
-
-
-def county_stats_store(*, county: County, figures: dict) -> CountyStats:
-    """Write a county's figures into its public summary row (creating it the first time)."""
-    stats, _created = CountyStats.objects.update_or_create(
-        county=county, defaults={**figures, "refreshed_at": timezone.now()}
-    )
-    return stats
 
 
 def counties_operator_groups_sync(*, progress: Progress = _silent) -> int:

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from county_sites.credit import views
+
+app_name = "credit"
+
+urlpatterns = [
+    path("account/", views.account_page, name="account"),
+    path("credit/notify/", views.notify_credit, name="notify"),
+]
