@@ -7,7 +7,7 @@ PYTHON ?= python3.11
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run setup upgrade venv lock messages lint format test test-fast bench services
+.PHONY: run setup upgrade static venv lock messages lint format test test-fast bench services
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +47,11 @@ upgrade: services venv messages
 	$(PY) manage.py migrate_schemas --executor=multiprocessing -v 1
 	$(PY) manage.py sync_county_groups
 
+# A live province, after `make upgrade`: the static files nginx serves (STATIC_ROOT, with the
+# settings of the environment: docs/deploy.md).
+static: venv
+	$(PY) manage.py collectstatic --noinput -v 1
+
 # Development: the upgrade plus the demo province (never on a live province).
 setup: upgrade
 	$(PY) manage.py seed_demo
@@ -68,6 +73,7 @@ format: venv
 # pytest's exit code 5 (no tests collected) fails the run like any other failure.
 test: services venv messages lint
 	@bash scripts/browser.sh
+	@bash scripts/nginx.sh
 	$(VENV)/bin/pytest --create-db $(PYTEST_ARGS); status=$$?; \
 	if [ $$status -eq 5 ]; then echo "pytest collected no tests: failing"; exit 1; fi; exit $$status
 

@@ -2,12 +2,12 @@
 string, call county_sites.catalogue.selectors, render. Only approved listings of the current
 county (request.tenant's schema) exist here; anything else is a 404."""
 
-from django.core.exceptions import SuspiciousFileOperation
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from core.media import media_response
 from county_sites.catalogue.forms import CatalogueFilterForm
 from county_sites.catalogue.photos import rendition_entry
 from county_sites.catalogue.search import query_normalise
@@ -109,10 +109,10 @@ def listing_photo_file(request, photo_id: str, rendition: str, version: str):
     entry = rendition_entry(photo, rendition, version) if photo is not None else None
     if entry is None:
         raise Http404
-    try:
-        file = photo.original.storage.open(entry["path"], "rb")
-    except (FileNotFoundError, SuspiciousFileOperation) as missing:
-        raise Http404 from missing
-    response = FileResponse(file, content_type="image/webp")
-    response["Cache-Control"] = PHOTO_CACHE_CONTROL
-    return response
+    return media_response(
+        request,
+        photo.original.storage,
+        entry["path"],
+        content_type="image/webp",
+        cache_control=PHOTO_CACHE_CONTROL,
+    )

@@ -32,6 +32,7 @@ from county_sites.orders.models import (
     OrderLine,
     PointDelivery,
     RefundRequest,
+    RefundRequestPhoto,
 )
 from farmers.models import Listing, ListingPhoto, Seller
 from service_points.models import Clerk
@@ -120,9 +121,19 @@ def order_get_for_buyer(*, buyer, number: str) -> Order | None:
     """The buyer's order by number, or None: another resident's order is simply not found."""
     return (
         _with_details(Order.objects.filter(buyer=buyer, number=number))
-        .prefetch_related("events", "refund_requests")
+        .prefetch_related("events", "refund_requests", "refund_requests__photos")
         .first()
     )
+
+
+def refund_photo_get(*, refund_request_id: int, photo_id: int, buyer=None):
+    """A refund request's photo, or None. With `buyer`, only a photo of that buyer's own
+    request: anyone else's is simply not found. Without, for a county operator (the caller
+    checks the role)."""
+    photos = RefundRequestPhoto.objects.filter(pk=photo_id, refund_request_id=refund_request_id)
+    if buyer is not None:
+        photos = photos.filter(refund_request__order__buyer=buyer)
+    return photos.first()
 
 
 def order_list_for_seller(*, seller: Seller) -> QuerySet[Order]:

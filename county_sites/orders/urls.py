@@ -13,4 +13,9 @@ urlpatterns = [
     path("orders/<str:number>/", views.order_detail, name="detail"),
     path("orders/<str:number>/cancel/", views.order_cancel_view, name="cancel"),
     path("orders/<str:number>/refund/", views.refund_request_view, name="refund"),
+    path(
+        "refunds/<int:refund_id>/photos/<int:photo_id>/",
+        views.refund_photo,
+        name="refund_photo",
+    ),
 ]

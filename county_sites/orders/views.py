@@ -9,9 +9,10 @@ from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from core.errors import ApplicationError
+from core.media import media_response
 from core.money import yuan
 from county_sites.credit.selectors import credit_draw_for_order, credit_line_summary, credit_quote
 from county_sites.credit.services import MSG_NO_LINE
@@ -25,6 +26,7 @@ from county_sites.orders.selectors import (
     order_lines_open_for_refund,
     order_list_for_buyer,
     order_refundable_fen,
+    refund_photo_get,
 )
 from county_sites.orders.services import (
     cart_clear,
@@ -304,3 +306,15 @@ def _refund_lines_chosen(request, open_lines) -> list[int]:
     if not chosen or chosen == {line.pk for line in open_lines}:
         return []
     return sorted(chosen)
+
+
+@login_required
+@require_safe
+def refund_photo(request, refund_id: int, photo_id: int):
+    """A photo the buyer attached to their own refund request (another's is a 404)."""
+    photo = refund_photo_get(refund_request_id=refund_id, photo_id=photo_id, buyer=request.user)
+    if photo is None:
+        raise Http404
+    return media_response(
+        request, photo.image.storage, photo.image.name, cache_control="private, no-cache"
+    )

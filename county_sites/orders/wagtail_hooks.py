@@ -39,6 +39,7 @@ from core.admin_forms import (
     ServiceEditMixin,
 )
 from core.errors import ApplicationError
+from core.media import media_response
 from core.money import yuan_sign
 from core.roles import is_county_operator
 from county_sites.ledger.selectors import ledger_daily_totals
@@ -52,6 +53,7 @@ from county_sites.orders.selectors import (
     point_delivery_list,
     point_delivery_manifest,
     point_delivery_waiting,
+    refund_photo_get,
 )
 from service_points.models import ServicePoint
 from service_points.selectors import service_point_list_open
@@ -388,6 +390,17 @@ def refund_decide(request, pk: int):
     )
 
 
+def refund_photo(request, pk: int, photo_id: int):
+    """A refund request's evidence photo, for county operators (the media folder is private)."""
+    _operator_only(request)
+    photo = refund_photo_get(refund_request_id=pk, photo_id=photo_id)
+    if photo is None:
+        raise Http404
+    return media_response(
+        request, photo.image.storage, photo.image.name, cache_control="private, no-cache"
+    )
+
+
 def ledger_daily(request):
     """Per-day totals of the last REPORT_DAYS days; each day's difference must be 0."""
     _operator_only(request)
@@ -401,6 +414,7 @@ def register_order_admin_urls():
     return [
         path("orders/act/<int:pk>/", order_act, name="orders_act"),
         path("refunds/decide/<int:pk>/", refund_decide, name="refunds_decide"),
+        path("refunds/decide/<int:pk>/photos/<int:photo_id>/", refund_photo, name="refunds_photo"),
         path("ledger/daily/", ledger_daily, name="ledger_daily"),
     ]
 

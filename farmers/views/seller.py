@@ -268,7 +268,7 @@ def seller_listing_photo(request: HttpRequest, listing_id: int, photo_id: int):
     photo = next((photo for photo in listing.photos.all() if photo.pk == photo_id), None)
     if photo is None:
         raise Http404
-    return listing_photo_response(photo, "thumb")
+    return listing_photo_response(request, photo, "thumb")
 
 
 # ------------------------------------------------------------------------------

@@ -193,7 +193,7 @@ def listing_photo_view(request, pk: int, photo_id: int):
     if not can_moderate(request.user):
         raise PermissionDenied
     photo = get_object_or_404(ListingPhoto, pk=photo_id, listing_id=pk)
-    return listing_photo_response(photo, "large")
+    return listing_photo_response(request, photo, "large")
 
 
 class ListingViewSet(ModelViewSet):

@@ -7,6 +7,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from accounts.views import handoff_view
 from county_sites.api.api import api
+from county_sites.storefront.views import public_media
 
 urlpatterns = [
     # A province operator's hand-off from the hub (hub.services.handoff), before Wagtail's
@@ -23,6 +24,8 @@ urlpatterns = [
     path("", include("county_sites.clerk.urls")),
     path("payments/", include("county_sites.payments.urls")),
     path("api/v1/", api.urls),
+    # Wagtail's images of this county (listing renditions are catalogue.urls' /media/listings/).
+    path("media/<str:schema>/<path:name>", public_media, name="public_media"),
     # Wagtail's page serving comes last: it answers every other path.
     path("", include(wagtail_urls)),
 ]

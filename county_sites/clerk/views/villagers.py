@@ -7,7 +7,7 @@ another point's villager, or an unknown id, is a 404. The registration waiting f
 is kept in the clerk's session between the two steps, never in the page.
 """
 
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
@@ -22,6 +22,7 @@ from accounts.services import (
 )
 from core.client_ip import client_ip
 from core.errors import ApplicationError
+from core.media import media_response
 from county_sites.clerk.forms import AssistedListingForm
 from county_sites.clerk.views.base import clerk_required
 from farmers.models import Seller
@@ -268,14 +269,20 @@ def console_villager_consent(request: HttpRequest, user_id: int) -> HttpResponse
 @require_http_methods(["GET"])
 def console_villager_consent_photo(
     request: HttpRequest, user_id: int, consent_id: int
-) -> FileResponse:
+) -> HttpResponse:
     """The photo of a villager's signed form, for this point's clerk only (the county's media
     folder is not served publicly)."""
     link = _villager_or_404(request, user_id)
     consent = Consent.objects.filter(pk=consent_id, user=link.user).exclude(paper_photo="").first()
     if consent is None:
         raise Http404
-    return FileResponse(consent.paper_photo.open("rb"), content_type="image/jpeg")
+    return media_response(
+        request,
+        consent.paper_photo.storage,
+        consent.paper_photo.name,
+        content_type="image/jpeg",
+        cache_control="private, no-cache",
+    )
 
 
 # ------------------------------------------------------------------------------

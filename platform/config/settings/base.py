@@ -369,14 +369,37 @@ FORMAT_MODULE_PATH = ["config.formats"]
 # Static and media files; media is stored per county (MEDIA_ROOT/<schema>/...).
 # ------------------------------------------------------------------------------
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "var" / "static"
+# Where collectstatic puts the files nginx serves at /static/ (deploy/nginx/fengshou.conf).
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "var" / "static"))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
 MULTITENANT_RELATIVE_MEDIA_ROOT = "%s"
+# Media is never a public directory: each county's files go through a Django view that checks
+# who may see them (core/media.py). With this set (production, behind deploy/nginx), the view
+# answers with X-Accel-Redirect to <prefix><schema>/<name> and nginx sends the file from its
+# `internal` location; empty: Django streams the file (development, tests).
+FENGSHOU_MEDIA_ACCEL_PREFIX = os.environ.get("FENGSHOU_MEDIA_ACCEL_PREFIX", "")
+# Wagtail's document view hands its files to the same function.
+SENDFILE_BACKEND = "core.media"
 STORAGES = {
     "default": {"BACKEND": "django_tenants.files.storage.TenantFileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# Media on S3-compatible object storage instead, one prefix per county (core/storage.py,
+# docs/adr/0022): FENGSHOU_MEDIA_STORAGE=s3 and the bucket below. The bucket stays private;
+# files are sent by the same views (streamed by Django, not by nginx).
+FENGSHOU_MEDIA_STORAGE = os.environ.get("FENGSHOU_MEDIA_STORAGE", "filesystem")
+if FENGSHOU_MEDIA_STORAGE == "s3":
+    STORAGES["default"] = {
+        "BACKEND": "core.storage.CountyS3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ.get("FENGSHOU_S3_BUCKET", ""),
+            "endpoint_url": os.environ.get("FENGSHOU_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("FENGSHOU_S3_REGION") or None,
+            "access_key": os.environ.get("FENGSHOU_S3_ACCESS_KEY") or None,
+            "secret_key": os.environ.get("FENGSHOU_S3_SECRET_KEY") or None,
+        },
+    }
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATICFILES_FINDERS = [
     "django.contrib.staticfiles.finders.FileSystemFinder",

@@ -105,6 +105,9 @@ LOGGING["handlers"]["console"]["formatter"] = FENGSHOU_LOG_FORMAT  # noqa: F405
 FENGSHOU_PUBLIC_SCHEME = os.environ.get("FENGSHOU_PUBLIC_SCHEME", "https")
 FENGSHOU_PUBLIC_PORT = os.environ.get("FENGSHOU_PUBLIC_PORT", "")
 
+# deploy/nginx/fengshou.conf's internal location for media (core/media.py).
+FENGSHOU_MEDIA_ACCEL_PREFIX = os.environ.get("FENGSHOU_MEDIA_ACCEL_PREFIX", "/_protected_media/")
+
 # https://docs.djangoproject.com/en/5.2/howto/deployment/checklist/
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # The proxy that sets X-Forwarded-Proto also appends X-Forwarded-For (core/client_ip.py).
