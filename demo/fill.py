@@ -22,6 +22,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 from django_tenants.utils import tenant_context
+from wagtail.signal_handlers import disable_reference_index_auto_update
 
 from accounts.services import user_create_resident
 from county_sites.catalogue.province import province_index_rebuild
@@ -123,33 +124,39 @@ def county_demo_fill(
         categories = {category.slug: category for category in Category.objects.all()}
         wanted = demo.listings[:limit] if limit is not None else demo.listings
         total, done = len(wanted), 0
-        for seller_number, demo_seller in enumerate(demo.sellers, start=1):
-            seller = _seller_ensure(demo_seller, operator=operator, points=points, result=result)
-            for listing_number, demo_listing in enumerate(demo_seller.listings, start=1):
-                if done >= total:
-                    break
-                done += 1
-                if Listing.objects.filter(seller=seller, title=demo_listing.title).exists():
-                    result.listings_existing += 1
-                else:
-                    batch_code = (
-                        f"{demo.batch_prefix}{season_year(today) % 100:02d}-"
-                        f"{seller_number:02d}{listing_number:02d}"
-                    )
-                    _listing_make(
-                        demo_listing,
-                        seller=seller,
-                        operator=operator,
-                        category=categories[demo_listing.category],
-                        batch_code=batch_code,
-                        today=today,
-                        photo_cache=photos,
-                    )
-                    result.listings_created += 1
-                if tick is not None:
-                    tick(done, total)
-                elif done % PROGRESS_EVERY == 0 or done == total:
-                    progress(f"[{county.slug}] {done}/{total} listings")
+        # Wagtail's reference index follows its own pages, images and documents, none of which
+        # a listing is; skipping its check on every save is cheap and safe. The home page
+        # below is published with it on.
+        with disable_reference_index_auto_update():
+            for seller_number, demo_seller in enumerate(demo.sellers, start=1):
+                seller = _seller_ensure(
+                    demo_seller, operator=operator, points=points, result=result
+                )
+                for listing_number, demo_listing in enumerate(demo_seller.listings, start=1):
+                    if done >= total:
+                        break
+                    done += 1
+                    if Listing.objects.filter(seller=seller, title=demo_listing.title).exists():
+                        result.listings_existing += 1
+                    else:
+                        batch_code = (
+                            f"{demo.batch_prefix}{season_year(today) % 100:02d}-"
+                            f"{seller_number:02d}{listing_number:02d}"
+                        )
+                        _listing_make(
+                            demo_listing,
+                            seller=seller,
+                            operator=operator,
+                            category=categories[demo_listing.category],
+                            batch_code=batch_code,
+                            today=today,
+                            photo_cache=photos,
+                        )
+                        result.listings_created += 1
+                    if tick is not None:
+                        tick(done, total)
+                    elif done % PROGRESS_EVERY == 0 or done == total:
+                        progress(f"[{county.slug}] {done}/{total} listings")
         _home_featured_ensure(county=county, operator=operator)
         # The province catalogue now, like the renditions, rather than by the sync tasks.
         province_index_rebuild()
