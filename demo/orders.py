@@ -1,4 +1,4 @@
-"""Months of orders in a demo county, through the orders services (seed_demo --orders).
+"""Months of orders in a demo county, as the orders services make them (seed_demo --orders).
 
 Residents buy for pickup at a service point (cash there, or online) or for delivery in a
 zone (online); a share of the orders is entered by a point's clerk for a villager of the point
@@ -9,6 +9,11 @@ few are cancelled before preparation and a few collected cash orders refunded. E
 on the demo clock (demo.clock) at its own moment in the last DAYS days; a step that would fall
 after now is not taken, so the latest orders are still on their way. The ledger adds up day
 by day because every amount is booked by those services.
+
+Each order's story is drawn first (OrderPlan). The newest RECENT_THROUGH_SERVICES of a run are
+played through the services; the older ones, the bulk of months of history, are written by
+demo.history from the same plans in a few INSERTs, booked by the ledger's own row builders
+(a test plays the same plans both ways and compares every row).
 
 Deterministic and topped up: order number i of the county is keyed `demo-<i>` and drawn from
 random.Random("<slug>:<i>"), so a second run with the same target adds nothing and a larger
