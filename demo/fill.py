@@ -13,15 +13,19 @@ an interrupted run leaves no half-made listing behind.
 """
 
 import datetime as dt
+import hashlib
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
+from unittest import mock
 
 from django.contrib.auth import get_user_model
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 from django_tenants.utils import tenant_context
+from wagtail.signal_handlers import disable_reference_index_auto_update
 
 from accounts.services import user_create_resident
 from county_sites.catalogue.province import province_index_rebuild
@@ -51,6 +55,7 @@ from farmers.services import (
     seller_register,
     traceability_batch_create,
 )
+from farmers.services import photos as photo_services
 from hub.models import Category
 from service_points.models import Clerk, ServicePoint, ShelfPosition
 from service_points.services import clerk_add, service_point_create, shelf_position_create
@@ -123,33 +128,39 @@ def county_demo_fill(
         categories = {category.slug: category for category in Category.objects.all()}
         wanted = demo.listings[:limit] if limit is not None else demo.listings
         total, done = len(wanted), 0
-        for seller_number, demo_seller in enumerate(demo.sellers, start=1):
-            seller = _seller_ensure(demo_seller, operator=operator, points=points, result=result)
-            for listing_number, demo_listing in enumerate(demo_seller.listings, start=1):
-                if done >= total:
-                    break
-                done += 1
-                if Listing.objects.filter(seller=seller, title=demo_listing.title).exists():
-                    result.listings_existing += 1
-                else:
-                    batch_code = (
-                        f"{demo.batch_prefix}{season_year(today) % 100:02d}-"
-                        f"{seller_number:02d}{listing_number:02d}"
-                    )
-                    _listing_make(
-                        demo_listing,
-                        seller=seller,
-                        operator=operator,
-                        category=categories[demo_listing.category],
-                        batch_code=batch_code,
-                        today=today,
-                        photo_cache=photos,
-                    )
-                    result.listings_created += 1
-                if tick is not None:
-                    tick(done, total)
-                elif done % PROGRESS_EVERY == 0 or done == total:
-                    progress(f"[{county.slug}] {done}/{total} listings")
+        # Wagtail's reference index follows its own pages, images and documents, none of which
+        # a listing is; skipping its check on every save is cheap and safe. The home page
+        # below is published with it on.
+        with disable_reference_index_auto_update():
+            for seller_number, demo_seller in enumerate(demo.sellers, start=1):
+                seller = _seller_ensure(
+                    demo_seller, operator=operator, points=points, result=result
+                )
+                for listing_number, demo_listing in enumerate(demo_seller.listings, start=1):
+                    if done >= total:
+                        break
+                    done += 1
+                    if Listing.objects.filter(seller=seller, title=demo_listing.title).exists():
+                        result.listings_existing += 1
+                    else:
+                        batch_code = (
+                            f"{demo.batch_prefix}{season_year(today) % 100:02d}-"
+                            f"{seller_number:02d}{listing_number:02d}"
+                        )
+                        _listing_make(
+                            demo_listing,
+                            seller=seller,
+                            operator=operator,
+                            category=categories[demo_listing.category],
+                            batch_code=batch_code,
+                            today=today,
+                            photo_cache=photos,
+                        )
+                        result.listings_created += 1
+                    if tick is not None:
+                        tick(done, total)
+                    elif done % PROGRESS_EVERY == 0 or done == total:
+                        progress(f"[{county.slug}] {done}/{total} listings")
         _home_featured_ensure(county=county, operator=operator)
         # The province catalogue now, like the renditions, rather than by the sync tasks.
         province_index_rebuild()
@@ -301,7 +312,11 @@ def _listing_make(
             photos.append(photo)
             # Now rather than by the Celery task queued on commit (which then finds them
             # ready and does nothing): the storefront shows the photo at once.
-            listing_photo_renditions_make(photo_id=photo.pk)
+            if photo_cache is None:
+                listing_photo_renditions_make(photo_id=photo.pk)
+            else:
+                with _renditions_reused():
+                    listing_photo_renditions_make(photo_id=photo.pk)
             for certification in demo.certifications:
                 listing_certification_add(
                     actor=operator,
@@ -328,6 +343,26 @@ def _listing_make(
             for name in [photo.original.name, *_rendition_names(photo)]:
                 default_storage.delete(name)
         raise
+
+
+# The WebP renditions of each reused photo, by the original's digest: encoding them is half
+# of a listing's time, and a reused photo's normalised original is the same bytes each time
+# (photo_renditions is a pure function of them), so they are made once per process.
+_RENDITIONS: dict[str, dict] = {}
+
+
+@contextmanager
+def _renditions_reused():
+    made = photo_services.photo_renditions
+
+    def reused(original: bytes) -> dict:
+        digest = hashlib.sha256(original).hexdigest()
+        if digest not in _RENDITIONS:
+            _RENDITIONS[digest] = made(original)
+        return _RENDITIONS[digest]
+
+    with mock.patch.object(photo_services, "photo_renditions", reused):
+        yield
 
 
 def _photo(demo: DemoListing, *, caption: str, cache: dict | None) -> bytes:

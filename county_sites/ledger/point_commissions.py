@@ -36,6 +36,39 @@ def point_commission_of(*, value_fen: int, rate: Decimal) -> int:
     return int((Decimal(value_fen) * rate).to_integral_value(rounding=ROUND_FLOOR))
 
 
+def ledger_point_commission_entry(
+    *, order, point: ServicePoint, rate: Decimal, value_fen: int, at
+) -> LedgerEntry | None:
+    """The accrual ledger_point_commission_accrue books at `rate`, unsaved (None when it
+    rounds down to 0): for a writer of many orders at once (the demo's history)."""
+    amount = point_commission_of(value_fen=value_fen, rate=rate)
+    if amount <= 0:
+        return None
+    return LedgerEntry(
+        kind=Kind.POINT_COMMISSION,
+        amount_fen=amount,
+        order=order,
+        service_point=point,
+        rate=rate,
+        base_fen=value_fen,
+        created_at=at,
+    )
+
+
+def ledger_point_commission_reversal_entry(entry: LedgerEntry, *, at) -> LedgerEntry:
+    """The clawback of an accrual (or a release), unsaved."""
+    return LedgerEntry(
+        kind=entry.kind,
+        amount_fen=-entry.amount_fen,
+        order_id=entry.order_id,
+        service_point_id=entry.service_point_id,
+        rate=entry.rate,
+        base_fen=entry.base_fen,
+        refund_request=None,
+        created_at=at,
+    )
+
+
 def _accrual(order_id):
     return LedgerEntry.objects.filter(
         order_id=order_id, kind=Kind.POINT_COMMISSION, amount_fen__gt=0
@@ -51,35 +84,22 @@ def ledger_point_commission_accrue(
     order's commission is already booked, or when it rounds down to 0."""
     if point is None or _accrual(order.pk).exists():
         return None
-    rate = point_commission_rate(point=point)
-    amount = point_commission_of(value_fen=value_fen, rate=rate)
-    if amount <= 0:
-        return None
-    entry = LedgerEntry(
-        kind=Kind.POINT_COMMISSION,
-        amount_fen=amount,
+    entry = ledger_point_commission_entry(
         order=order,
-        service_point=point,
-        rate=rate,
-        base_fen=value_fen,
-        created_at=at or timezone.now(),
+        point=point,
+        rate=point_commission_rate(point=point),
+        value_fen=value_fen,
+        at=at or timezone.now(),
     )
+    if entry is None:
+        return None
     entry.full_clean(validate_constraints=False)  # the database checks them, in one go
     entry.save()
     return entry
 
 
 def _reverse(entry: LedgerEntry, *, at) -> LedgerEntry:
-    reversal = LedgerEntry(
-        kind=entry.kind,
-        amount_fen=-entry.amount_fen,
-        order_id=entry.order_id,
-        service_point_id=entry.service_point_id,
-        rate=entry.rate,
-        base_fen=entry.base_fen,
-        refund_request=None,
-        created_at=at,
-    )
+    reversal = ledger_point_commission_reversal_entry(entry, at=at)
     reversal.full_clean(validate_constraints=False)
     reversal.save()
     return reversal

@@ -85,10 +85,9 @@ def _pk(line) -> int:
     return line.pk
 
 
-def _book(*, order, rows: list[dict], at, provider: str, refund_request=None, receipt_key=""):
-    entries = []
-    for row in rows:
-        entry = LedgerEntry(
+def _entries(*, order, rows: list[dict], at, provider: str, refund_request=None, receipt_key=""):
+    return [
+        LedgerEntry(
             order=order,
             refund_request=refund_request,
             provider=provider,
@@ -96,10 +95,111 @@ def _book(*, order, rows: list[dict], at, provider: str, refund_request=None, re
             receipt_key=receipt_key,
             **row,
         )
+        for row in rows
+    ]
+
+
+def _book(*, order, rows: list[dict], at, provider: str, refund_request=None, receipt_key=""):
+    entries = _entries(
+        order=order,
+        rows=rows,
+        at=at,
+        provider=provider,
+        refund_request=refund_request,
+        receipt_key=receipt_key,
+    )
+    for entry in entries:
         entry.full_clean(validate_constraints=False)
-        entries.append(entry)
     # One INSERT: the partial unique constraints still refuse a second receipt or refund.
     return LedgerEntry.objects.bulk_create(entries)
+
+
+def _receipt_rows(order, lines, *, cash: bool, delivery_fee: bool = True) -> list[dict]:
+    """A receipt's rows: the money in (online or on credit: the order's total; cash: what
+    `lines` cost, with the delivery fee when `delivery_fee`, into the point's till) and its
+    split."""
+    if not cash:
+        received = {"kind": Kind.PAYMENT, "amount_fen": order.total_fen}
+        if order.payment_method == CREDIT_LINE:
+            # The bank paid the county in full on the buyer's credit (county_sites.credit).
+            received["memo"] = CREDIT_DRAW_MEMO
+        return [received, *_split(order, lines)]
+    received = {
+        "kind": Kind.CASH_COLLECTED,
+        "amount_fen": receipt_amount(order=order, lines=lines, delivery_fee=delivery_fee),
+        # The cash is now in the point's till (till_expected counts this very entry).
+        "service_point_id": order.service_point_id,
+    }
+    return [received, *_split(order, lines, delivery_fee=delivery_fee)]
+
+
+def _refund_rows(order, refund_request, reversal: list[dict]) -> list[dict]:
+    if -sum(row["amount_fen"] for row in reversal) != refund_request.amount_fen:
+        raise ValueError("refund amount differs from the split it reverses")
+    refund = {"kind": Kind.REFUND, "amount_fen": refund_request.amount_fen}
+    if not order.is_online:  # a cash order's money goes back out of its point's till
+        refund["service_point_id"] = order.service_point_id
+    return [refund, *reversal]
+
+
+def _negated(groups) -> list[dict]:
+    """The reversal of booked split rows grouped by (kind, line, seller, memo), in the order
+    they were first booked; a group that adds up to nothing reverses nothing."""
+    return [
+        {
+            "kind": group["kind"],
+            "amount_fen": -group["total"],
+            "order_line_id": group["order_line_id"],
+            "seller_id": group["seller_id"],
+            "memo": group["memo"],
+        }
+        for group in groups
+        if group["total"]
+    ]
+
+
+# ------------------------------------------------------------------------------
+# Unsaved entries, for a writer of many orders at once (the demo's history, demo/history.py)
+# that books in bulk what the functions below book one order at a time: the same rows, the
+# same split and rounding. It must itself know that nothing is booked yet (the partial unique
+# constraints still refuse a second receipt or refund).
+# ------------------------------------------------------------------------------
+def ledger_receipt_entries(
+    *, order, lines, cash: bool, at, receipt_key: str = "", delivery_fee: bool = True
+) -> list[LedgerEntry]:
+    """What ledger_record_receipt (online: `lines` are all the order's lines) or
+    ledger_record_cash_receipt (cash, under `receipt_key`) would book for `lines`, unsaved."""
+    rows = _receipt_rows(order, lines, cash=cash, delivery_fee=delivery_fee)
+    if cash and rows[0]["amount_fen"] == 0:
+        return []
+    return _entries(
+        order=order, rows=rows, at=at, provider=order.payment_method, receipt_key=receipt_key
+    )
+
+
+def ledger_refund_entries(*, order, refund_request, booked: list[LedgerEntry], at):
+    """What ledger_record_refund would book for a whole-order `refund_request`, given every
+    entry `booked` for the order so far (unsaved or saved), unsaved."""
+    groups: dict[tuple, dict] = {}
+    for entry in booked:
+        if entry.kind not in (Kind.SELLER_PAYABLE, Kind.COMMISSION):
+            continue
+        line_id = entry.order_line.pk if entry.order_line is not None else None
+        key = (entry.kind, line_id, entry.seller_id, entry.memo)
+        group = groups.setdefault(
+            key,
+            {"kind": entry.kind, "order_line_id": line_id, "seller_id": entry.seller_id,
+             "memo": entry.memo, "total": 0},
+        )  # fmt: skip
+        group["total"] += entry.amount_fen
+    rows = _refund_rows(order, refund_request, _negated(groups.values()))
+    return _entries(
+        order=order,
+        rows=rows,
+        at=at,
+        provider=order.payment_method,
+        refund_request=refund_request,
+    )
 
 
 @transaction.atomic
@@ -113,11 +213,7 @@ def ledger_record_receipt(*, order, cash: bool, at=None) -> list[LedgerEntry]:
     if LedgerEntry.objects.filter(order=order, kind=Kind.PAYMENT).exists():
         return []
     at = at or timezone.now()
-    received = {"kind": Kind.PAYMENT, "amount_fen": order.total_fen}
-    if order.payment_method == CREDIT_LINE:
-        # The bank paid the county in full on the buyer's credit (county_sites.credit).
-        received["memo"] = CREDIT_DRAW_MEMO
-    rows = [received, *_split(order)]
+    rows = _receipt_rows(order, None, cash=False)
     return _book(order=order, rows=rows, at=at, provider=order.payment_method)
 
 
@@ -129,22 +225,11 @@ def _reversal(order, line_ids: list[int] | None) -> list[dict]:
     )
     if line_ids is not None:
         entries = entries.filter(order_line_id__in=line_ids)
-    rows = (
+    return _negated(
         entries.values("kind", "order_line_id", "seller_id", "memo")
         .annotate(total=Sum("amount_fen"), first=Min("pk"))
         .order_by("first")
     )
-    return [
-        {
-            "kind": row["kind"],
-            "amount_fen": -row["total"],
-            "order_line_id": row["order_line_id"],
-            "seller_id": row["seller_id"],
-            "memo": row["memo"],
-        }
-        for row in rows
-        if row["total"]
-    ]
 
 
 @transaction.atomic
@@ -162,17 +247,10 @@ def ledger_record_cash_receipt(
     if lines is None:
         lines = list(order.lines.exclude(arrival__in=NOT_ARRIVED).order_by("pk"))
         delivery_fee = True
-    amount = receipt_amount(order=order, lines=lines, delivery_fee=delivery_fee)
-    if amount == 0:
+    rows = _receipt_rows(order, lines, cash=True, delivery_fee=delivery_fee)
+    if rows[0]["amount_fen"] == 0:
         return []
     at = at or timezone.now()
-    # The cash is now in the point's till (till_expected counts this very entry).
-    received = {
-        "kind": Kind.CASH_COLLECTED,
-        "amount_fen": amount,
-        "service_point_id": order.service_point_id,
-    }
-    rows = [received, *_split(order, lines, delivery_fee=delivery_fee)]
     return _book(
         order=order, rows=rows, at=at, provider=order.payment_method, receipt_key=receipt_key
     )
@@ -192,13 +270,7 @@ def ledger_record_refund(*, order, refund_request, lines=None, at=None) -> list[
         line_ids = sorted(line.pk for line in lines)
     else:
         line_ids = list(refund_request.lines.values_list("pk", flat=True)) or None
-    reversal = _reversal(order, line_ids)
-    if -sum(row["amount_fen"] for row in reversal) != refund_request.amount_fen:
-        raise ValueError("refund amount differs from the split it reverses")
-    refund = {"kind": Kind.REFUND, "amount_fen": refund_request.amount_fen}
-    if not order.is_online:  # a cash order's money goes back out of its point's till
-        refund["service_point_id"] = order.service_point_id
-    rows = [refund, *reversal]
+    rows = _refund_rows(order, refund_request, _reversal(order, line_ids))
     return _book(
         order=order,
         rows=rows,
