@@ -73,7 +73,7 @@ class ServicePoint(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.name}（{self.village}）"
+        return self.name + _("（%(detail)s）") % {"detail": self.village}
 
 
 class Clerk(models.Model):

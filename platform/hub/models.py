@@ -165,9 +165,10 @@ class Category(models.Model):
         ]
 
     def __str__(self):
+        # Choices and admin filters print the category by str(): in the reader's language.
         if self.parent_id:
-            return f"{self.parent.name} > {self.name}"
-        return self.name
+            return f"{self.parent.display_name} > {self.display_name}"
+        return self.display_name
 
     @property
     def display_name(self) -> str:

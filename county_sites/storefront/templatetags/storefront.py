@@ -2,6 +2,8 @@
 photos as responsive WebP <img> with width/height (no layout shift) and lazy loading, served
 by catalogue.views.listing_photo_file at versioned URLs (catalogue.photos)."""
 
+import re
+
 from django import template
 from django.conf import settings
 from django.template.defaulttags import CsrfTokenNode
@@ -9,7 +11,9 @@ from django.template.loader import get_template
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from wagtail.rich_text import RichText
 
 from core.money import yuan_sign
 from county_sites.catalogue.photos import rendition_url
@@ -261,3 +265,20 @@ def site_nav(context) -> str:
 @register.simple_tag
 def site_footer() -> str:
     return site_footer_html()
+
+
+_ONE_PARAGRAPH = re.compile(r"<p>([^<]*)</p>")
+
+
+@register.filter
+def seeded_in_reader_language(text):
+    """An announcement still as services.home_page_default_body seeded it (one paragraph
+    holding a msgid) reads in the reader's language; anything an operator wrote is kept."""
+    source = str(getattr(text, "source", text))
+    match = _ONE_PARAGRAPH.fullmatch(source)
+    if match is None:
+        return text
+    translated = gettext(match.group(1))
+    if translated == match.group(1):
+        return text
+    return RichText(f"<p>{escape(translated)}</p>")

@@ -409,7 +409,7 @@ STATICFILES_FINDERS = [
 # ------------------------------------------------------------------------------
 # Wagtail
 # ------------------------------------------------------------------------------
-WAGTAIL_SITE_NAME = "丰收"
+WAGTAIL_SITE_NAME = _("丰收")  # lazy: the county admin names the platform in the reader's language
 WAGTAILADMIN_BASE_URL = os.environ.get(
     "WAGTAILADMIN_BASE_URL", f"http://{FENGSHOU_BASE_DOMAIN}:8000"
 )

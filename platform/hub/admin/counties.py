@@ -14,7 +14,9 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+
+# Not "as _lazy": makemessages only extracts the names it knows (gettext_lazy, _, ...).
+from django.utils.translation import gettext_lazy
 
 from core.errors import ApplicationError
 from core.money import yuan_sign
@@ -235,19 +237,19 @@ class CountyOperationsMixin:
         value = getattr(county, name, None)
         return "—" if value is None else value
 
-    @admin.display(description=_lazy("注册用户"))
+    @admin.display(description=gettext_lazy("注册用户"))
     def stats_users(self, county):
         return self._figure(county, "rollup_users")
 
-    @admin.display(description=_lazy("本月订单数"))
+    @admin.display(description=gettext_lazy("本月订单数"))
     def stats_orders(self, county):
         return self._figure(county, "rollup_orders")
 
-    @admin.display(description=_lazy("本月网络零售额"))
+    @admin.display(description=gettext_lazy("本月网络零售额"))
     def stats_sales(self, county):
         value = getattr(county, "rollup_sales_fen", None)
         return "—" if value is None else yuan_sign(value)
 
-    @admin.display(description=_lazy("数据更新时间"))
+    @admin.display(description=gettext_lazy("数据更新时间"))
     def stats_refreshed(self, county):
         return self._figure(county, "rollup_at")
