@@ -7,12 +7,7 @@ from django.views.decorators.http import require_safe
 from core.page_cache import page_cacheable
 from hub.models import Category
 from hub.selectors import county_list_active, county_primary_domain
-from hub.selectors.catalogue import (
-    CatalogueSearch,
-    county_hosts,
-    province_listing_search,
-    province_specialities,
-)
+from hub.selectors.catalogue import county_hosts, province_listing_search, province_specialities
 
 
 def _int_param(request, name: str) -> int | None:
@@ -38,13 +33,8 @@ def portal(request):
     category_id = _int_param(request, "category")
     page = _int_param(request, "page") or 1
     searching = bool(q.strip() or county_id or category_id or page > 1)
-    # The home shows the specialities, not search results: no search to run for it.
-    search = (
-        province_listing_search(
-            hosts=hosts, q=q, county_id=county_id, category_id=category_id, page=page
-        )
-        if searching
-        else CatalogueSearch(q="", cards=[], has_next=False, page=1)
+    search = province_listing_search(
+        hosts=hosts, q=q, county_id=county_id, category_id=category_id, page=page
     )
     context = {
         "counties": counties,
