@@ -80,7 +80,7 @@ def test_product_page_in_english(spring_tea, county_client):
     assert f"See where batch {batch.batch_code} comes from" in html
     assert '<button type="submit">Add to cart</button>' in html
     shop = f'<a href="/s/{listing.seller.pk}/">王大伯</a>'
-    assert f"<dt>Seller</dt><dd>{shop}（Farmer）</dd>" in html
+    assert f"<dt>Seller</dt><dd>{shop} (Farmer)</dd>" in html
     assert "<h2>About this product</h2>" in html
     assert "起订" not in html and "购物车" not in html
 
