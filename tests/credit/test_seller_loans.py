@@ -425,3 +425,18 @@ def test_another_countys_merchant_cannot_move_a_loan_here(county_client, other_c
 
     assert response.status_code == 403
     assert _unchanged(applied) == before
+
+
+def test_the_sandbox_officer_command_queues_the_signed_notice(applied, capsys):
+    from django.core.management import call_command
+
+    bank_side = SandboxLoanApplication.objects.get()
+    call_command("sandbox_loan_decide", bank_side.application_no, "approved", "--note", "同意")
+
+    notice = SandboxNotice.objects.order_by("-pk").first()
+    assert notice.fields == {
+        "event": "LOAN_STATE", "out_application_no": applied.number,
+        "application_no": bank_side.application_no, "state": "approved", "note": "同意",
+    }  # fmt: skip
+    assert notice.url == "http://anji.localhost:8000/credit/notify/"
+    assert SandboxLoanApplication.objects.get().state == "approved"

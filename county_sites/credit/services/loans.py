@@ -36,6 +36,7 @@ from county_sites.payments.services import (
     bank_notify_check,
     bank_notify_nonce_spend,
 )
+from farmers.models import Seller
 
 logger = logging.getLogger(__name__)
 
@@ -111,7 +112,7 @@ def loan_application_submit(
     credit_bank_ready()  # the merchant account committed before the bank is called
     with transaction.atomic():
         # One application at a time: the seller's row is the queue for a double tap.
-        type(seller).objects.select_for_update().filter(pk=seller.pk).first()
+        Seller.objects.select_for_update().filter(pk=seller.pk).first()
         waiting = LoanApplication.objects.filter(seller=seller, state__in=OPEN_STATES).first()
         if waiting is not None:
             raise ApplicationError(MSG_LOAN_OPEN % {"number": waiting.number})
