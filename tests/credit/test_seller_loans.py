@@ -440,3 +440,9 @@ def test_the_sandbox_officer_command_queues_the_signed_notice(applied, capsys):
     }  # fmt: skip
     assert notice.url == "http://anji.localhost:8000/credit/notify/"
     assert SandboxLoanApplication.objects.get().state == "approved"
+
+
+def test_the_seller_home_links_to_the_loan_page(seller_client):
+    body = seller_client.get("/seller/").content.decode()
+
+    assert f'<a href="{PAGE}">申请经营贷款</a>' in body
