@@ -1,5 +1,5 @@
-"""SANDBOX BANK: the merchant API (create, query, close, refund), signed both ways, and the
-merchant onboarding.
+"""SANDBOX BANK: the merchant API (create, query, close, refund; credit_draw, credit_return,
+loan_apply), signed both ways, and the merchant onboarding.
 
 The HTTP view (sandbox_bank.views.api) and the in-process transport used in tests call the
 same `api_call`, so the signature checks run either way. This module is what a county sees of
@@ -99,6 +99,20 @@ def api_call(operation: str, params: dict) -> tuple[int, dict]:
             )
             body = {"out_return_no": credit_return.out_return_no,
                     "return_ref": credit_return.return_ref}  # fmt: skip
+        elif operation == "loan_apply":
+            application = services.loan_application_receive(
+                merchant=merchant,
+                out_application_no=params["out_application_no"],
+                seller_name=params["seller_name"],
+                mobile=params["mobile"],
+                amount_fen=int(params["amount_fen"]),
+                term_months=int(params["term_months"]),
+                purpose=params["purpose"],
+                sales_summary=params["sales_summary"],
+                notify_url=params["notify_url"],
+            )
+            body = {"out_application_no": application.out_application_no,
+                    "application_no": application.application_no}  # fmt: skip
         else:
             return 404, {"code": "OPERATION_UNKNOWN"}
     except (KeyError, ValueError):

@@ -168,3 +168,32 @@ class SandboxNotice(models.Model):
 
     def __str__(self):
         return f"{self.pk} {self.fields.get('event', '')}"
+
+
+class SandboxLoanApplication(models.Model):
+    """A seller's working-capital application a county sent the sandbox bank, with the sales
+    history it carried (`sales_summary`, as received). Its decision goes back to the county as
+    a signed LOAN_STATE notice (sandbox_bank.services.loan_application_decide)."""
+
+    merchant = models.ForeignKey(SandboxMerchant, on_delete=models.PROTECT, related_name="+")
+    out_application_no = models.CharField(_("商户申请编号"), max_length=32)
+    application_no = models.CharField(_("银行受理编号"), max_length=32, unique=True)
+    seller_name = models.CharField(_("卖家"), max_length=64)
+    mobile = models.CharField(_("手机号码"), max_length=11)
+    amount_fen = models.PositiveBigIntegerField(_("申请金额（分）"))
+    term_months = models.PositiveSmallIntegerField(_("期限（月）"))
+    purpose = models.CharField(_("用途"), max_length=200)
+    sales_summary = models.JSONField(_("销售记录"))
+    notify_url = models.URLField(_("通知地址"), max_length=500)
+    state = models.CharField(_("状态"), max_length=16, default="submitted")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["merchant", "out_application_no"], name="sandbox_bank_loan_unique"
+            )
+        ]
+
+    def __str__(self):
+        return self.application_no

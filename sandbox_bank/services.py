@@ -5,6 +5,7 @@ notifies the county's notify URL (signed, asynchronously, retried until the coun
 "success"). The county can query a transaction, close an unpaid one, and refund a paid one.
 """
 
+import json
 import secrets
 import time
 from functools import partial
@@ -18,6 +19,7 @@ from sandbox_bank.models import (
     SandboxCreditDraw,
     SandboxCreditLine,
     SandboxCreditReturn,
+    SandboxLoanApplication,
     SandboxMerchant,
     SandboxNotice,
     SandboxRefund,
@@ -334,3 +336,57 @@ def credit_instalment_repay(
             "repayment_no": _no("P"),
         },
     )
+
+
+# ------------------------------------------------------------------------------------------
+# Seller loans: applications received with their sales history, decisions told by notice
+# ------------------------------------------------------------------------------------------
+@transaction.atomic
+def loan_application_receive(
+    *, merchant: SandboxMerchant, out_application_no: str, seller_name: str, mobile: str,
+    amount_fen: int, term_months: int, purpose: str, sales_summary: str, notify_url: str,
+) -> SandboxLoanApplication:  # fmt: skip
+    """Receive an application; the same out_application_no again is the same application."""
+    if amount_fen <= 0:
+        raise SandboxBankError("INVALID_AMOUNT")
+    try:
+        summary = json.loads(sales_summary)
+    except ValueError:
+        raise SandboxBankError("SALES_SUMMARY_INVALID") from None
+    existing = SandboxLoanApplication.objects.filter(
+        merchant=merchant, out_application_no=out_application_no
+    ).first()
+    if existing is not None:
+        if existing.amount_fen != amount_fen:
+            raise SandboxBankError("AMOUNT_MISMATCH")
+        return existing
+    return SandboxLoanApplication.objects.create(
+        merchant=merchant, out_application_no=out_application_no, application_no=_no("A"),
+        seller_name=seller_name[:64], mobile=mobile[:11], amount_fen=amount_fen,
+        term_months=term_months, purpose=purpose[:200], sales_summary=summary,
+        notify_url=notify_url,
+    )  # fmt: skip
+
+
+@transaction.atomic
+def loan_application_decide(
+    *, application: SandboxLoanApplication, state: str, approved_fen: int | None = None,
+    note: str = "",
+) -> SandboxNotice:  # fmt: skip
+    """The bank's officer moves an application on (under_review, approved, rejected,
+    disbursed); the county is told by a signed LOAN_STATE notice."""
+    if state not in ("under_review", "approved", "rejected", "disbursed"):
+        raise SandboxBankError("STATE_INVALID")
+    application.state = state
+    application.save(update_fields=["state"])
+    fields = {
+        "event": "LOAN_STATE",
+        "out_application_no": application.out_application_no,
+        "application_no": application.application_no,
+        "state": state,
+    }
+    if approved_fen is not None:
+        fields["approved_fen"] = approved_fen
+    if note:
+        fields["note"] = note
+    return notice_send(merchant=application.merchant, url=application.notify_url, fields=fields)

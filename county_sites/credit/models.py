@@ -195,3 +195,65 @@ class CreditReturn(models.Model):
 
     def __str__(self):
         return f"{self.draw_id} {self.amount_fen}"
+
+
+LOAN_TERM_CHOICES = (6, 12, 24, 36)
+
+
+class LoanApplication(models.Model):
+    """A seller's application for working capital against their sales (issue 11, point 3).
+
+    Sent to the bank with the seller's sales history, only with their live consent to share
+    it (accounts.Consent "bank_sales_data"; the sharing is `sharing`). The bank decides and
+    tells the county each step by a signed LOAN_STATE message; each step's time is kept.
+    `sales_summary` is exactly what was sent: {"months": [{"month", "sold_fen",
+    "commission_fen", "payable_fen"}, ...], "sold_fen", "payable_fen"}."""
+
+    class State(models.TextChoices):
+        SUBMITTED = "submitted", _("已提交")
+        UNDER_REVIEW = "under_review", _("银行审核中")
+        APPROVED = "approved", _("已批准")
+        REJECTED = "rejected", _("未获批准")
+        DISBURSED = "disbursed", _("已放款")
+
+    seller = models.ForeignKey(
+        "farmers.Seller", verbose_name=_("卖家"), on_delete=models.PROTECT,
+        related_name="loan_applications",
+    )  # fmt: skip
+    number = models.CharField(_("申请编号"), max_length=32, unique=True)
+    amount_fen = models.PositiveBigIntegerField(_("申请金额（分）"))
+    purpose = models.CharField(_("贷款用途"), max_length=200)
+    term_months = models.PositiveSmallIntegerField(_("期限（月）"))
+    state = models.CharField(
+        _("状态"), max_length=16, choices=State.choices, default=State.SUBMITTED
+    )
+    bank_ref = models.CharField(_("银行受理编号"), max_length=64, blank=True)
+    approved_fen = models.PositiveBigIntegerField(_("批准金额（分）"), null=True, blank=True)
+    bank_note = models.CharField(_("银行说明"), max_length=200, blank=True)
+    sales_summary = models.JSONField(_("提供的销售记录"))
+    sharing = models.ForeignKey(
+        "accounts.SharingRecord", verbose_name=_("数据共享记录"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )  # fmt: skip
+    submitted_at = models.DateTimeField(_("提交时间"), default=timezone.now)
+    reviewed_at = models.DateTimeField(_("开始审核时间"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
+    disbursed_at = models.DateTimeField(_("放款时间"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("经营贷款申请")
+        verbose_name_plural = _("经营贷款申请")
+        ordering = ["-submitted_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(amount_fen__gt=0), name="loan_application_amount_positive"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(term_months__in=list(LOAN_TERM_CHOICES)),
+                name="loan_application_term_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return self.number

@@ -7,7 +7,8 @@ from django.db.models import Q, Sum
 from django.utils import timezone
 
 from county_sites.credit import schedule as schedule_rules
-from county_sites.credit.models import CreditDraw, CreditInstalment, CreditLine
+from county_sites.credit.models import CreditDraw, CreditInstalment, CreditLine, LoanApplication
+from county_sites.ledger.selectors import seller_statement
 
 
 def _today() -> dt.date:
@@ -138,3 +139,45 @@ def credit_instalment_ids_to_remind(*, today: dt.date, days_ahead: int) -> list[
 def credit_lines_for_operator():
     """Every line of the county for the admin list, with its resident."""
     return CreditLine.objects.select_related("user", "imported_by").order_by("-granted_at")
+
+
+# ------------------------------------------------------------------------------------------
+# Seller loans (issue 11, point 3)
+# ------------------------------------------------------------------------------------------
+# The sales history a loan application carries: this month so far and the 11 before it.
+LOAN_SALES_MONTHS = 12
+
+
+def _month_start(day: dt.date, back: int) -> dt.date:
+    index = day.year * 12 + day.month - 1 - back
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def loan_sales_summary(*, seller, today: dt.date | None = None) -> dict:
+    """The seller's sales, month by month over LOAN_SALES_MONTHS months (oldest first, this
+    month up to today), from the county's ledger (ledger.selectors.seller_statement): sold,
+    commission and payable in fen, and the totals. Exactly what a loan application sends."""
+    today = today or _today()
+    months = []
+    for back in range(LOAN_SALES_MONTHS - 1, -1, -1):
+        start = _month_start(today, back)
+        end = today if back == 0 else _month_start(today, back - 1) - dt.timedelta(days=1)
+        statement = seller_statement(seller=seller, date_from=start, date_to=end)
+        months.append(
+            {
+                "month": f"{start:%Y-%m}",
+                "sold_fen": statement.sold_fen,
+                "commission_fen": statement.commission_fen,
+                "payable_fen": statement.payable_fen,
+            }
+        )
+    return {
+        "months": months,
+        "sold_fen": sum(month["sold_fen"] for month in months),
+        "payable_fen": sum(month["payable_fen"] for month in months),
+    }
+
+
+def loan_applications_for_seller(*, seller):
+    """The seller's own applications, newest first."""
+    return LoanApplication.objects.filter(seller=seller).order_by("-submitted_at", "-pk")

@@ -1,5 +1,6 @@
 """The county's client of the bank's credit API: a draw on a resident's line (the bank pays
-the county the order's total and lends it to the resident) and credit given back by a refund.
+the county the order's total and lends it to the resident), credit given back by a refund,
+and a seller's working-capital application with their sales history.
 The same signed transport as payments (county_sites.payments.bank.BankClient); the bank's
 messages to the county (a line pushed, an instalment repaid) are checked by
 county_sites.payments.services.bank_notify_check.
@@ -49,3 +50,24 @@ def credit_bank_return(
         to_account_fen=to_account_fen,
     )
     return body["return_ref"]
+
+
+def loan_bank_apply(
+    *, application_no: str, seller_name: str, mobile: str, amount_fen: int, term_months: int,
+    purpose: str, sales_summary: str, notify_url: str,
+) -> str:  # fmt: skip
+    """Send a seller's working-capital application with their sales history
+    (`sales_summary`, compact JSON) to the bank; the bank's reference. Raises BankError if it
+    refuses or cannot be reached. The same application_no again is the same application."""
+    body = _client().call(
+        "loan_apply",
+        out_application_no=application_no,
+        seller_name=seller_name,
+        mobile=mobile,
+        amount_fen=amount_fen,
+        term_months=term_months,
+        purpose=purpose,
+        sales_summary=sales_summary,
+        notify_url=notify_url,
+    )
+    return body["application_no"]

@@ -11,6 +11,7 @@
   above what is available.
 - credit_return_record: an approved refund of a credit order gives the credit back.
 - credit_instalment_remind: the SMS before an instalment is due, once.
+- Seller loans (their application and the bank's LOAN_STATE message): services.loans.
 
 Pay later does not need the resident's consent to share purchase data with the bank
 (accounts.Consent "bank_purchase_data"): a draw sends the bank only what the loan the resident
@@ -22,10 +23,9 @@ The draw is recorded as a sharing (basis "contract") so the resident sees it.
 import datetime as dt
 import logging
 import secrets
-from urllib.parse import urlsplit, urlunsplit
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext_lazy as _
@@ -56,6 +56,9 @@ from county_sites.credit.selectors import (
     credit_outstanding_fen,
     credit_overdue_instalments,
 )
+from county_sites.credit.services.bank_link import credit_bank_ready as credit_bank_ready
+from county_sites.credit.services.bank_link import credit_notify_url
+from county_sites.credit.services.loans import loan_state_notify_apply
 from county_sites.payments.bank import BankError
 from county_sites.payments.credit_bank import credit_bank_draw, credit_bank_return
 from county_sites.payments.services import (
@@ -63,7 +66,6 @@ from county_sites.payments.services import (
     NotifyRejectedError,
     bank_notify_check,
     bank_notify_nonce_spend,
-    payment_settings_ensure,
 )
 
 logger = logging.getLogger(__name__)
@@ -151,8 +153,9 @@ def credit_line_grant(
 
 def credit_notify_apply(*, data: dict):
     """Apply a signed message of the bank: a GRANT (the line, created for the resident of that
-    mobile, who is registered if new: a pre-approved household may never have signed in) or a
-    REPAYMENT (an instalment repaid). NotifyRejectedError, having changed nothing, for a
+    mobile, who is registered if new: a pre-approved household may never have signed in), a
+    REPAYMENT (an instalment repaid) or a LOAN_STATE (a seller's loan application moved on:
+    services.loans.loan_state_notify_apply). NotifyRejectedError, having changed nothing, for a
     forged, stale, replayed or mismatched one; the same repayment again (a new nonce: the
     bank's redelivery) changes nothing and is accepted."""
     event = str(data.get("event", ""))
@@ -166,6 +169,8 @@ def credit_notify_apply(*, data: dict):
         with transaction.atomic():
             bank_notify_nonce_spend(nonce=checked["nonce"], reference=checked["out_draw_no"])
             return _repayment_apply(checked)
+    if event == "LOAN_STATE":
+        return loan_state_notify_apply(data=data)
     raise NotifyRejectedError(MSG_NOTIFY_EVENT, status=400)
 
 
@@ -246,22 +251,6 @@ def credit_usable_check(*, line: CreditLine | None, amount_fen: int, term_months
             MSG_OVER_LIMIT % {"available": yuan(max(available, 0)), "total": yuan(amount_fen)},
             field="payment_method",
         )
-
-
-def credit_bank_ready() -> None:
-    """Open the county's merchant account at the (sandbox) bank if it has none yet, OUTSIDE
-    the transaction that will draw: the bank must see it committed when the draw reaches it
-    over HTTP. Call before that transaction starts; a no-op once the account exists."""
-    payment_settings_ensure(county=connection.tenant)
-
-
-def credit_notify_url() -> str:
-    """Where the bank sends this county's credit messages: its primary host, on the scheme and
-    port the bank is reached on (FENGSHOU_BANK_BASE_URL)."""
-    domain = connection.tenant.domains.get(is_primary=True).domain
-    base = urlsplit(settings.FENGSHOU_BANK_BASE_URL)
-    netloc = f"{domain}:{base.port}" if base.port else domain
-    return urlunsplit((base.scheme, netloc, "/credit/notify/", "", ""))
 
 
 def _draw_no() -> str:
