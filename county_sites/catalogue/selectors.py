@@ -95,6 +95,16 @@ def listing_latest(*, limit: int) -> list[Listing]:
     return list(listing_live_queryset().order_by("-approved_at", "-pk")[:limit])
 
 
+def listing_cards_and_latest(*, ids: set[int], latest: int) -> tuple[dict[int, Listing], list]:
+    """Approved listings among `ids` by id, and the `latest` newest approved listings, in two
+    queries (listings, their photos) however many blocks of a home page ask for them."""
+    newest = Listing.objects.filter(state=Listing.State.APPROVED).order_by("-approved_at", "-pk")
+    wanted = Q(pk__in=ids) | Q(pk__in=newest.values("pk")[:latest]) if latest else Q(pk__in=ids)
+    found = list(listing_live_queryset().filter(wanted).order_by("-approved_at", "-pk"))
+    # The newest `latest` of a set that holds the newest `latest` are those.
+    return {listing.pk: listing for listing in found if listing.pk in ids}, found[:latest]
+
+
 def listing_get_live(*, listing_id: int) -> Listing | None:
     """The product page's listing, or None when it is not approved (or not this county's: the
     lookup runs in the current county's schema only)."""

@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from core.media import media_response
+from core.page_cache import as_int
 from county_sites.catalogue.forms import CatalogueFilterForm
 from county_sites.catalogue.photos import rendition_entry
 from county_sites.catalogue.search import query_normalise
@@ -25,11 +26,22 @@ from county_sites.catalogue.selectors import (
 from county_sites.storefront.page_cache import page_cacheable
 
 LISTINGS_PER_PAGE = 20
+# What the category page reads (CatalogueFilterForm's fields and the page number): only these
+# make its page-cache key; any other parameter is redirected away (storefront.page_cache).
+CATEGORY_PARAMS = (
+    "sort",
+    "category",
+    "price_min",
+    "price_max",
+    "certification",
+    "village",
+    ("page", as_int),
+)
 # The URL changes with the file (catalogue.photos): a year, and never revalidated.
 PHOTO_CACHE_CONTROL = "public, max-age=31536000, immutable"
 
 
-@page_cacheable
+@page_cacheable(params=CATEGORY_PARAMS)
 def category_detail(request, slug: str):
     category = category_get_active(slug=slug)
     if category is None:

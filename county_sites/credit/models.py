@@ -26,6 +26,9 @@ class CreditLine(models.Model):
     it by pushing it again (a new limit, a freeze); an operator by importing a newer file.
     County operators read the lines in the county Wagtail admin (授信额度)."""
 
+    # Never referenced from CMS content: no Wagtail reference index rows on every save (issue 13).
+    wagtail_reference_index_ignore = True
+
     class State(models.TextChoices):
         ACTIVE = "active", _("可用")
         FROZEN = "frozen", _("已冻结")
@@ -92,6 +95,9 @@ class CreditDraw(models.Model):
     what was drawn (the order's total); the schedule is its CreditInstalment rows, whose
     principal a refund reduces (CreditReturn)."""
 
+    # Never referenced from CMS content: no Wagtail reference index rows on every save (issue 13).
+    wagtail_reference_index_ignore = True
+
     line = models.ForeignKey(
         CreditLine, verbose_name=_("授信额度"), on_delete=models.PROTECT, related_name="draws"
     )
@@ -128,6 +134,9 @@ class CreditDraw(models.Model):
 class CreditInstalment(models.Model):
     """One instalment of a draw: due on `due_on`, repaid through the bank (its signed
     repayment notify sets `paid_at`). `reminded_at`: the SMS reminder went (once)."""
+
+    # Never referenced from CMS content: no Wagtail reference index rows on every save (issue 13).
+    wagtail_reference_index_ignore = True
 
     draw = models.ForeignKey(CreditDraw, on_delete=models.PROTECT, related_name="instalments")
     seq = models.PositiveSmallIntegerField(_("期次"))
@@ -173,6 +182,9 @@ class CreditReturn(models.Model):
     """Credit given back for an approved refund of a credit order: `to_line_fen` came off
     the unpaid principal (the limit is free again), `to_account_fen` (instalments already
     repaid) the bank pays back to the resident's account."""
+
+    # Never referenced from CMS content: no Wagtail reference index rows on every save (issue 13).
+    wagtail_reference_index_ignore = True
 
     draw = models.ForeignKey(CreditDraw, on_delete=models.PROTECT, related_name="returns")
     refund_request = models.OneToOneField(

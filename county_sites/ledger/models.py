@@ -47,6 +47,9 @@ class LedgerEntry(models.Model):
     operators in the daily report (账本日报). Never updated or deleted: save() refuses an
     update, delete() refuses, and a database trigger refuses both (migration 0002)."""
 
+    # Never referenced from CMS content: no Wagtail reference index rows on every save (issue 13).
+    wagtail_reference_index_ignore = True
+
     class Kind(models.TextChoices):
         PAYMENT = "payment", _("在线收款")
         CASH_COLLECTED = "cash_collected", _("现金收款")
@@ -216,6 +219,9 @@ class TillClose(models.Model):
     (till_difference), the expected cash is computed from the till's ledger entries up to
     the close (county_sites.ledger.selectors), and counted = expected + difference. Never
     updated or deleted, like the entries."""
+
+    # Never referenced from CMS content: no Wagtail reference index rows on every save (issue 13).
+    wagtail_reference_index_ignore = True
 
     service_point = models.ForeignKey(
         "service_points.ServicePoint",

@@ -48,6 +48,9 @@ class Cart(models.Model):
     """A signed-in resident's cart. Anonymous visitors keep theirs in the session; it is merged
     here when they sign in (county_sites.orders.services.cart_merge)."""
 
+    # Never referenced from CMS content: no Wagtail reference index rows on every save (issue 13).
+    wagtail_reference_index_ignore = True
+
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="cart"
     )
@@ -62,6 +65,9 @@ class Cart(models.Model):
 
 
 class CartLine(models.Model):
+    # Never referenced from CMS content: no Wagtail reference index rows on every save (issue 13).
+    wagtail_reference_index_ignore = True
+
     cart = models.ForeignKey(Cart, on_delete=models.CASCADE, related_name="lines")
     listing = models.ForeignKey(
         "farmers.Listing", on_delete=models.CASCADE, related_name="+", verbose_name=_("商品")
@@ -92,6 +98,9 @@ class PointDelivery(models.Model):
     County operators build and dispatch deliveries in the county Wagtail admin (配送单), through
     county_sites.orders.services; nothing edits a row directly.
     """
+
+    # Never referenced from CMS content: no Wagtail reference index rows on every save (issue 13).
+    wagtail_reference_index_ignore = True
 
     class State(models.TextChoices):
         PLANNED = "planned", _("待发出")
@@ -162,6 +171,9 @@ class Order(models.Model):
     prepare, arrive at the service point, hand over / deliver. States and the moves between them
     are in county_sites.orders.states.
     """
+
+    # Never referenced from CMS content: no Wagtail reference index rows on every save (issue 13).
+    wagtail_reference_index_ignore = True
 
     class State(models.TextChoices):
         PLACED = "placed", _("待支付")
@@ -378,6 +390,9 @@ class OrderHandover(models.Model):
     point at it (OrderLine.handover). `key` comes from the clerk's form: the same form posted
     again finds this row and books nothing twice."""
 
+    # Never referenced from CMS content: no Wagtail reference index rows on every save (issue 13).
+    wagtail_reference_index_ignore = True
+
     order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="handovers")
     key = models.CharField(_("交付标识"), max_length=64)
     handed_by = models.ForeignKey(
@@ -411,6 +426,9 @@ class OrderHandover(models.Model):
 
 class OrderLine(models.Model):
     """One listing in an order, with the title, unit and price as they were when ordered."""
+
+    # Never referenced from CMS content: no Wagtail reference index rows on every save (issue 13).
+    wagtail_reference_index_ignore = True
 
     class Arrival(models.TextChoices):
         RECEIVED = "received", _("已收到")
@@ -499,6 +517,9 @@ class OrderEvent(models.Model):
     """One move of an order's state: who made it, when, from where to where. Written by
     county_sites.orders.services only; shown on the order page and in the admin."""
 
+    # Never referenced from CMS content: no Wagtail reference index rows on every save (issue 13).
+    wagtail_reference_index_ignore = True
+
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
     from_state = models.CharField(_("原状态"), max_length=20, blank=True)
     to_state = models.CharField(_("新状态"), max_length=20)
@@ -532,6 +553,9 @@ class OrderConfirmation(models.Model):
     only the latest open one counts; the one accepted is the audit record of how, when and to
     which number the villager confirmed (shown on the order page and in the admin).
     """
+
+    # Never referenced from CMS content: no Wagtail reference index rows on every save (issue 13).
+    wagtail_reference_index_ignore = True
 
     class Method(models.TextChoices):
         SMS = "sms", _("短信验证码确认")
@@ -594,6 +618,9 @@ class OrderConfirmation(models.Model):
 class RefundRequest(models.Model):
     """A resident's request for their money back, with a reason and up to 3 photos. County
     operators approve or refuse it in the county Wagtail admin (退款申请)."""
+
+    # Never referenced from CMS content: no Wagtail reference index rows on every save (issue 13).
+    wagtail_reference_index_ignore = True
 
     class State(models.TextChoices):
         REQUESTED = "requested", _("待处理")
@@ -675,6 +702,9 @@ def refund_photo_upload_to(instance: "RefundRequestPhoto", filename: str) -> str
 
 class RefundRequestPhoto(models.Model):
     """A photo attached to a refund request (normalised: upright sRGB JPEG, no metadata)."""
+
+    # Never referenced from CMS content: no Wagtail reference index rows on every save (issue 13).
+    wagtail_reference_index_ignore = True
 
     refund_request = models.ForeignKey(
         RefundRequest, on_delete=models.CASCADE, related_name="photos"

@@ -35,6 +35,9 @@ class Payment(models.Model):
     """The online payment of an order at the bank gateway (cash orders have none: their money
     is recorded in the ledger when the clerk collects it)."""
 
+    # Never referenced from CMS content: no Wagtail reference index rows on every save (issue 13).
+    wagtail_reference_index_ignore = True
+
     class State(models.TextChoices):
         PENDING = "pending", _("待支付")
         SUCCEEDED = "succeeded", _("支付成功")
@@ -62,6 +65,9 @@ class Payment(models.Model):
 
 class Refund(models.Model):
     """Money sent back to the buyer through the provider that took it."""
+
+    # Never referenced from CMS content: no Wagtail reference index rows on every save (issue 13).
+    wagtail_reference_index_ignore = True
 
     class State(models.TextChoices):
         SUCCEEDED = "succeeded", _("退款成功")

@@ -1,10 +1,11 @@
 """The blocks a county operator arranges on the home page (Wagtail admin > Pages > the
 county's name > 首页内容). Each renders county_sites/blocks/<name>.html.
 
-Queries stay constant: chosen listings are read once per block type for the whole page
-(LiveListingChooserBlockBase.bulk_to_python), banner images with their renditions likewise,
-and the blocks that read on their own (latest listings, category tiles, service points) do a
-fixed number of queries each.
+Queries stay constant: the home page reads the chosen and latest listings of all its blocks
+in two queries before rendering (storefront.home_listings; elsewhere chosen listings are read
+once per block type, LiveListingChooserBlockBase.bulk_to_python), banner images with their
+renditions likewise, and the blocks that read on their own (category tiles, service points)
+do one query each.
 """
 
 from django.core.validators import RegexValidator
@@ -18,6 +19,7 @@ from county_sites.catalogue.selectors import (
     listing_latest,
 )
 from county_sites.storefront.chooser import listing_chooser_viewset
+from county_sites.storefront.home_listings import home_listings_current
 from hub.models import Category
 from service_points.selectors import service_point_list_open
 
@@ -118,7 +120,11 @@ class LatestListingsBlock(blocks.StructBlock):
 
     def get_context(self, value, parent_context=None):
         context = super().get_context(value, parent_context=parent_context)
-        context["listings"] = listing_latest(limit=value["count"])
+        preloaded = home_listings_current()  # the home page read them all already
+        if preloaded is not None and value["count"] <= preloaded.latest_count:
+            context["listings"] = preloaded.latest[: value["count"]]
+        else:
+            context["listings"] = listing_latest(limit=value["count"])
         return context
 
 

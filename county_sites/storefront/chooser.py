@@ -19,6 +19,7 @@ from wagtail.admin.viewsets.chooser import ChooserViewSet
 from wagtail.blocks import ChooserBlock
 
 from county_sites.catalogue.selectors import listing_cards_by_ids, listing_chooser_queryset
+from county_sites.storefront.home_listings import home_listings_current
 from farmers.models import Listing
 
 
@@ -82,7 +83,11 @@ class LiveListingChooserBlockBase(ChooserBlock):
 
     def bulk_to_python(self, values):
         ids = [value for value in values if isinstance(value, int)]
-        found = listing_cards_by_ids(ids) if ids else {}
+        preloaded = home_listings_current()  # the home page read them all already
+        if preloaded is not None and preloaded.requested.issuperset(ids):
+            found = preloaded.by_id
+        else:
+            found = listing_cards_by_ids(ids) if ids else {}
         return [found.get(value) for value in values]
 
     def to_python(self, value):

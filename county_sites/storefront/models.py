@@ -16,12 +16,14 @@ from wagtail.models import Page
 # Registers the search index table under this app's label (see its module).
 from county_sites.catalogue.models import ListingSearchEntry  # noqa: F401
 from county_sites.storefront.blocks import HomePageBlock
+from county_sites.storefront.home_listings import home_listings_preloaded, home_listings_wanted
 from county_sites.storefront.page_cache import PageCacheableMixin
+from county_sites.storefront.view_restrictions import OneQueryViewRestrictionsMixin
 
 RICH_TEXT_FEATURES = ["h2", "h3", "bold", "italic", "ol", "ul", "link", "image"]
 
 
-class CountyHomePage(PageCacheableMixin, Page):
+class CountyHomePage(OneQueryViewRestrictionsMixin, PageCacheableMixin, Page):
     """The county's home page, the root of its Wagtail site. County operators edit it in the
     Wagtail admin (Pages > the county's name): a short intro and the blocks of the storefront
     (banners, featured listings, category tiles, seasonal collection, announcement, service
@@ -39,6 +41,17 @@ class CountyHomePage(PageCacheableMixin, Page):
 
     content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("body")]
     parent_page_types = ["wagtailcore.Page"]
+
+    def serve(self, request, *args, **kwargs):
+        # Every listing block's listings in two queries, not two per block type; rendered
+        # here, while they are preloaded (storefront.home_listings).
+        ids, latest = home_listings_wanted(self.body.raw_data)
+        with home_listings_preloaded(ids=ids, latest=latest):
+            response = super().serve(request, *args, **kwargs)
+            if hasattr(response, "render"):
+                response.render()
+        return response
+
     subpage_types = ["county_sites.NewsIndexPage", "county_sites.StandardPage"]
     max_count_per_parent = 1
 
@@ -47,7 +60,7 @@ class CountyHomePage(PageCacheableMixin, Page):
         verbose_name_plural = _("县级首页")
 
 
-class NewsIndexPage(PageCacheableMixin, Page):
+class NewsIndexPage(OneQueryViewRestrictionsMixin, PageCacheableMixin, Page):
     """The list of the county's news and announcements (公告与新闻), newest first. County
     operators add NewsPage children under it in the Wagtail admin."""
 
@@ -76,7 +89,7 @@ class NewsIndexPage(PageCacheableMixin, Page):
         return context
 
 
-class NewsPage(PageCacheableMixin, Page):
+class NewsPage(OneQueryViewRestrictionsMixin, PageCacheableMixin, Page):
     """One news item or announcement, written by a county operator (Wagtail admin > Pages >
     公告与新闻). Can be scheduled (Publishing schedule in the page's settings)."""
 
@@ -98,7 +111,7 @@ class NewsPage(PageCacheableMixin, Page):
         verbose_name_plural = _("新闻")
 
 
-class StandardPage(PageCacheableMixin, Page):
+class StandardPage(OneQueryViewRestrictionsMixin, PageCacheableMixin, Page):
     """A plain page of text: about the county's shop, delivery rules, after-sales policy.
     County operators edit them in the Wagtail admin (Pages > the county's name)."""
 

@@ -12,8 +12,16 @@ only for views that may opt in (a `page_cacheable` view, or Wagtail's page servi
 class decides). Any other view costs no cache read at all: a benchmark measured a Redis GET on
 every anonymous county request halving a trivial view's throughput (bench/tenant_overhead.py).
 
-The key: county schema + scheme + host + language + full path (with the query string), under
-the county's generation number. `page_cache_purge_county()` bumps the generation in Redis:
+The key: county schema + scheme + host + language + path + the query string's declared
+parameters, normalised (core.page_cache.page_cache_query: sorted, empty dropped, values
+canonical), under the county's generation number. A request carrying a parameter the view
+does not declare (`?x=1`, WeChat's `?from=singlemessage`, a cache-buster) gets a 301 to the
+URL without it, not an uncached render: each such request would otherwise cost a full render
+from the database (about 20 a second for a home page), so anyone appending random values
+could keep a county's site cold; the redirect costs no query and the canonical URL is a hit.
+A declared parameter with a value that has no canonical form is rendered, not stored.
+
+`page_cache_purge_county()` bumps the generation in Redis:
 O(1), every old entry becomes unreachable and expires on its own. Called on Wagtail publish/
 unpublish and on listing, photo, seller and service point changes
 (county_sites/storefront/signals.py).
@@ -39,17 +47,24 @@ import hashlib
 import logging
 import re
 import time
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponsePermanentRedirect
 from django.middleware.csrf import get_token
 from django.utils import translation
 from django_tenants.utils import schema_context
 from redis.exceptions import RedisError
 
-from core.page_cache import page_cache_mark, page_cacheable
+from core.page_cache import (
+    Canonical,
+    page_cache_mark,
+    page_cache_params,
+    page_cache_query,
+    page_cacheable,
+)
 from county_sites.orders.selectors import SESSION_CART
 
 logger = logging.getLogger(__name__)
@@ -59,7 +74,7 @@ REDIS_DOWN_BACKOFF_SECONDS = 5.0
 CSRF_PLACEHOLDER = b"__fengshou_csrf_token__"
 _CSRF_VALUE = re.compile(rb'name="csrfmiddlewaretoken" value="([A-Za-z0-9]+)"')
 
-# (schema, scheme, host, language, path) -> (expires at, monotonic; cached entry)
+# (schema, scheme, host, language, path?canonical query) -> (expires at, monotonic; entry)
 _memory: dict[tuple, tuple[float, tuple]] = {}
 # schema -> (expires at; generation)
 _generations: dict[str, tuple[float, int]] = {}
@@ -105,10 +120,51 @@ def _view_may_be_cached(view_func) -> bool:
 
 
 class PageCacheableMixin:
-    """For Wagtail pages: the live page may be cached (previews are served elsewhere)."""
+    """For Wagtail pages: the live page may be cached (previews are served elsewhere).
+
+    `page_cache_params`: the query parameters the page reads, as for `page_cacheable`. The
+    page is only known once Wagtail has found it, after the lookup: the lookup keys by the
+    parameters any cacheable page class declares (and redirects away the rest), and the
+    response is stored only if that key is also this page's own."""
+
+    page_cache_params: tuple = ()
 
     def serve(self, request, *args, **kwargs):
-        return page_cache_mark(super().serve(request, *args, **kwargs))
+        response = super().serve(request, *args, **kwargs)
+        return page_cache_mark(response, params=page_cache_params(type(self).page_cache_params))
+
+
+_wagtail_params: dict[str, Canonical] | None = None
+
+
+def _wagtail_page_params() -> dict[str, Canonical]:
+    """Every cacheable page class's parameters (classes are all defined by the first request)."""
+    global _wagtail_params  # noqa: PLW0603  (computed once per process)
+    if _wagtail_params is None:
+        params: dict[str, Canonical] = {}
+        pending = list(PageCacheableMixin.__subclasses__())
+        while pending:
+            page_class = pending.pop()
+            pending.extend(page_class.__subclasses__())
+            params.update(page_cache_params(page_class.page_cache_params))
+        _wagtail_params = params
+    return _wagtail_params
+
+
+def _view_params(view_func) -> dict[str, Canonical]:
+    params = getattr(view_func, "page_cache_params", None)
+    return _wagtail_page_params() if params is None else params
+
+
+def _canonical_redirect(request, params) -> HttpResponsePermanentRedirect:
+    known = [
+        (name, value)
+        for name in sorted(name for name in request.GET if name in params)
+        for value in request.GET.getlist(name)
+        if value != ""
+    ]
+    query = urlencode(known)
+    return HttpResponsePermanentRedirect(request.path + (f"?{query}" if query else ""))
 
 
 # ------------------------------------------------------------------------------------------
@@ -197,6 +253,17 @@ def _response_cacheable(request, response) -> bool:
     return not (session is not None and session.modified)
 
 
+def _key_is_the_pages_own(request, response, canonical: str) -> bool:
+    """A Wagtail page was looked up by every page class's parameters: store it only if its
+    own declaration gives the same key (else `?page=2` on a page that ignores `page` would
+    be one more copy of the same page, or a canonicaliser of another class would decide)."""
+    own = getattr(response, "page_cache_params", None)
+    if own is None:
+        return True  # a page_cacheable view: looked up by its own parameters already
+    query = page_cache_query(request.GET, own)
+    return not query.unknown and query.canonical == canonical
+
+
 def _entry_from(response) -> tuple:
     # Every token field, not only the first: a page may carry differently masked tokens, and
     # any one left in would be the first visitor's, refused for everyone else (403).
@@ -237,7 +304,9 @@ class PageCacheMiddleware:
         response = self.get_response(request)
         store = request._page_cache_store
         if store is not None and _response_cacheable(request, response):
-            where, key, now, memory_seconds = store
+            where, key, now, memory_seconds, canonical = store
+            if not _key_is_the_pages_own(request, response, canonical):
+                return response
             entry = _entry_from(response)
             seconds = getattr(response, "page_cache_seconds", None)
             if seconds is None:
@@ -254,6 +323,12 @@ class PageCacheMiddleware:
     def process_view(self, request, view_func, view_args, view_kwargs):
         if not hasattr(request, "_page_cache_store") or not _view_may_be_cached(view_func):
             return None
+        params = _view_params(view_func)
+        query = page_cache_query(request.GET, params)
+        if query.unknown:
+            return _canonical_redirect(request, params)
+        if query.canonical is None:
+            return None  # rendered from the database, not stored
         now = time.monotonic()
         memory_seconds = _setting("FENGSHOU_PAGE_CACHE_MEMORY_SECONDS", 3)
         schema_name = request.tenant.schema_name
@@ -262,7 +337,7 @@ class PageCacheMiddleware:
             request.scheme,
             request.get_host(),
             translation.get_language() or "",
-            request.get_full_path(),
+            f"{request.path}?{query.canonical}",
         )
         remembered = _memory.get(where)
         if remembered and remembered[0] > now:
@@ -281,7 +356,7 @@ class PageCacheMiddleware:
         if entry is not None:
             self._remember(where, entry, now, memory_seconds)
             return _response_from(entry, request)
-        request._page_cache_store = (where, key, now, memory_seconds)
+        request._page_cache_store = (where, key, now, memory_seconds, query.canonical)
         return None
 
     @staticmethod

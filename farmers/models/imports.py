@@ -19,6 +19,9 @@ class ImportJob(models.Model):
     which fills in the progress counters and one ImportRowResult per row.
     """
 
+    # Never referenced from CMS content: no Wagtail reference index rows on every save (issue 13).
+    wagtail_reference_index_ignore = True
+
     class State(models.TextChoices):
         QUEUED = "queued", _("排队中")
         RUNNING = "running", _("导入中")
@@ -98,6 +101,9 @@ class ImportRowResult(models.Model):
     the per-row report county operators read on the import's page, failed rows with their
     reasons."""
 
+    # Never referenced from CMS content: no Wagtail reference index rows on every save (issue 13).
+    wagtail_reference_index_ignore = True
+
     class Outcome(models.TextChoices):
         CREATED = "created", _("新增")
         UPDATED = "updated", _("更新")
@@ -152,6 +158,9 @@ class ImportedListing(models.Model):
     per seller. `values` holds what the last import wrote, so a row the file did not change
     is left alone even if the seller has since changed the listing on their phone.
     """
+
+    # Never referenced from CMS content: no Wagtail reference index rows on every save (issue 13).
+    wagtail_reference_index_ignore = True
 
     seller = models.ForeignKey(Seller, on_delete=models.CASCADE, related_name="+")
     key = models.CharField(_("导入键"), max_length=100)

@@ -228,6 +228,9 @@ class ModerationDecision(models.Model):
     Immutable: never edited or deleted (save() refuses updates, delete() refuses).
     """
 
+    # Never referenced from CMS content: no Wagtail reference index rows on every save (issue 13).
+    wagtail_reference_index_ignore = True
+
     class Action(models.TextChoices):
         SUBMITTED = "submitted", _("提交审核")
         APPROVED = "approved", _("审核通过")

@@ -49,6 +49,9 @@ class SmsCode(models.Model):
     exists in public (accounts is a shared app) but only county schemas use it.
     """
 
+    # Never referenced from CMS content: no Wagtail reference index rows on every save (issue 13).
+    wagtail_reference_index_ignore = True
+
     class Purpose(models.TextChoices):
         LOGIN = "login", _("登录")
         # A villager (or their proxy) confirming a clerk's registration at a service point.
@@ -93,6 +96,9 @@ class SmsOutbox(models.Model):
     Written by services, delivered by a Celery task through FENGSHOU_SMS_BACKEND; read by
     support staff when a villager says no code arrived.
     """
+
+    # Never referenced from CMS content: no Wagtail reference index rows on every save (issue 13).
+    wagtail_reference_index_ignore = True
 
     class Status(models.TextChoices):
         PENDING = "pending", _("待发送")
@@ -139,6 +145,9 @@ class Consent(models.Model):
     themselves. The point's name is a snapshot: accounts sits below the service points and
     cannot point at them, and the record must still read true if the point is renamed.
     """
+
+    # Never referenced from CMS content: no Wagtail reference index rows on every save (issue 13).
+    wagtail_reference_index_ignore = True
 
     class Purpose(models.TextChoices):
         # Each purpose has its own notice (accounts.privacy.NOTICES); a person's consent to
@@ -249,6 +258,9 @@ class SharingRecord(models.Model):
     `basis` is "consent" (a live Consent of `purpose`, named in `consent`: without one the
     service refuses and nothing is sent) or "contract" (what the person's own contract with
     the recipient needs, e.g. a credit draw the person confirmed: PIPL art. 13(2))."""
+
+    # Never referenced from CMS content: no Wagtail reference index rows on every save (issue 13).
+    wagtail_reference_index_ignore = True
 
     class Basis(models.TextChoices):
         CONSENT = "consent", _("本人同意")

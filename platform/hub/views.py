@@ -4,7 +4,7 @@ from django.conf import settings
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from core.page_cache import page_cacheable
+from core.page_cache import as_int, as_search_text, page_cacheable
 from hub.models import Category
 from hub.selectors import county_list_active, county_primary_domain
 from hub.selectors.catalogue import county_hosts, province_listing_search, province_specialities
@@ -16,7 +16,11 @@ def _int_param(request, name: str) -> int | None:
 
 
 @require_safe
-@page_cacheable(seconds=settings.FENGSHOU_PORTAL_CACHE_SECONDS)
+@page_cacheable(
+    seconds=settings.FENGSHOU_PORTAL_CACHE_SECONDS,
+    # What the view reads, canonical as it reads them (_int_param, query_normalise).
+    params=(("q", as_search_text), ("county", as_int), ("category", as_int), ("page", as_int)),
+)
 def portal(request):
     """Specialities picked by the province, a search over every county's approved listings
     (characters or pinyin), filters by county and category, and the counties' own sites."""

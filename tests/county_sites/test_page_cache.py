@@ -6,6 +6,7 @@ import re
 
 import pytest
 import redis
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -284,3 +285,94 @@ def test_stored_copy_has_every_token_replaced_even_differently_masked_ones():
 
     assert b"AAAA1111" not in content and b"BBBB2222" not in content
     assert content.count(CSRF_PLACEHOLDER) == 2
+
+
+# ------------------------------------------------------------------------------
+# Safe keys (issue 13): only the parameters a view declares make a key, normalised; any other
+# parameter is a 301 to the URL without it; a value with no canonical form is not stored
+# ------------------------------------------------------------------------------
+def _without_tokens(response) -> str:
+    """The page as every visitor gets it (each has their own CSRF token)."""
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", response.content.decode())
+
+
+def _page_entries() -> set[bytes]:
+    client = redis.Redis.from_url(settings.CACHES["default"]["LOCATION"])
+    return {key for key in client.keys("*pagecache:*") if b"generation" not in key}
+
+
+def test_unknown_parameters_make_no_entry_and_redirect_to_the_canonical_url(
+    home, tea, county_client
+):
+    for canonical in ("/", "/c/tea/"):
+        county_client.get(canonical)
+        entries = _page_entries()
+
+        for value in ("1", "2"):
+            with CaptureQueriesContext(connection) as queries:
+                response = county_client.get(f"{canonical}?x={value}")
+            assert response.status_code == 301, canonical
+            assert response["Location"] == canonical
+            assert len(queries) == 0  # the redirect itself costs no query
+
+        assert _page_entries() == entries
+        assert county_client.get(canonical)[CACHE_HEADER] == "hit"
+
+
+def test_an_unknown_parameter_is_dropped_and_the_known_ones_kept(home, tea, county_client):
+    response = county_client.get("/c/tea/?from=singlemessage&sort=price_asc&isappinstalled=0")
+
+    assert response.status_code == 301
+    assert response["Location"] == "/c/tea/?sort=price_asc"
+
+
+def test_the_same_filters_in_another_order_hit_the_same_entry(home, seller, tea, county_client):
+    live(seller, "安吉白茶", category=tea)
+    first = county_client.get("/c/tea/?sort=price_asc&page=2")
+    entries = _page_entries()
+
+    for same in ("/c/tea/?page=2&sort=price_asc", "/c/tea/?village=&page=02&sort=price_asc"):
+        page_cache_clear_local()  # from Redis, not this worker's memory
+        response = county_client.get(same)
+        assert response[CACHE_HEADER] == "hit", same
+        assert _without_tokens(response) == _without_tokens(first)
+
+    assert first[CACHE_HEADER] == "miss"
+    assert _page_entries() == entries
+
+
+def test_a_different_filter_is_its_own_entry(home, seller, tea, county_client):
+    live(seller, "安吉白茶", category=tea)
+    county_client.get("/c/tea/?sort=price_asc")
+
+    assert county_client.get("/c/tea/?sort=price_desc")[CACHE_HEADER] == "miss"
+    assert county_client.get("/c/tea/?sort=price_desc")[CACHE_HEADER] == "hit"
+
+
+@pytest.mark.parametrize("query", ["page=-1", "page=abc", "sort=price_asc&sort=price_desc"])
+def test_a_value_without_a_canonical_form_is_rendered_not_stored(home, tea, county_client, query):
+    entries = _page_entries()
+
+    response = county_client.get(f"/c/tea/?{query}")
+    again = county_client.get(f"/c/tea/?{query}")
+
+    assert (response.status_code, again.status_code) == (200, 200)
+    assert CACHE_HEADER not in response and CACHE_HEADER not in again
+    assert _page_entries() == entries
+
+
+def test_a_wagtail_page_declares_no_parameter_so_page_2_is_the_page_itself(home, county_client):
+    response = county_client.get("/?page=2")
+
+    assert response.status_code == 301
+    assert response["Location"] == "/"
+
+
+def test_signed_in_visitors_are_not_redirected(home, county_client):
+    user = get_user_model().objects.create_user(username="resident", password="pw-resident-1")
+    county_client.force_login(user)
+
+    response = county_client.get("/?x=1")
+
+    assert response.status_code == 200
+    assert CACHE_HEADER not in response

@@ -1,6 +1,8 @@
 """The province catalogue: hub.ProvinceListing follows each county's listings (approve, delist,
 price, stock), the nightly rebuild repairs it, and the hub portal searches it."""
 
+import re
+
 import pytest
 import redis
 from django.conf import settings
@@ -532,3 +534,61 @@ def test_staff_signed_in_on_the_hub_are_never_served_from_the_cache(
 
     assert CACHE_HEADER not in response
     assert response.status_code == 200
+
+
+def _without_tokens(response) -> str:
+    """The page as every visitor gets it (each has their own CSRF token)."""
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", response.content.decode())
+
+
+def _page_entries() -> set[bytes]:
+    client = redis.Redis.from_url(settings.CACHES["default"]["LOCATION"])
+    return {key for key in client.keys("public:*pagecache:*") if b"generation" not in key}
+
+
+def test_the_portals_q_county_category_page_make_one_normalised_key(
+    portal_cache_on, catalogue, hub_client, county
+):
+    county_id = county.pk
+    first = hub_client.get(f"/?q=baicha&county={county_id}&page=1")
+    entries = _page_entries()
+
+    for same in (
+        f"/?page=1&county={county_id}&q=baicha",
+        f"/?category=&county=0{county_id}&page=01&q=+baicha+",
+    ):
+        page_cache_clear_local()
+        response = hub_client.get(same)
+        assert response[CACHE_HEADER] == "hit", same
+        assert _without_tokens(response) == _without_tokens(first)
+
+    assert first[CACHE_HEADER] == "miss"
+    assert "安吉白茶" in first.content.decode()
+    assert _page_entries() == entries
+
+
+def test_the_portal_redirects_unknown_parameters_away(portal_cache_on, catalogue, hub_client):
+    hub_client.get("/")
+    entries = _page_entries()
+
+    for url, canonical in (
+        ("/?x=1", "/"),
+        ("/?x=2", "/"),
+        ("/?q=baicha&from=singlemessage", "/?q=baicha"),
+    ):
+        response = hub_client.get(url)
+        assert (response.status_code, response["Location"]) == (301, canonical), url
+
+    assert _page_entries() == entries
+
+
+def test_the_portal_does_not_store_a_county_that_is_not_a_number(
+    portal_cache_on, catalogue, hub_client
+):
+    entries = _page_entries()
+
+    response = hub_client.get("/?county=anji")
+
+    assert response.status_code == 200
+    assert CACHE_HEADER not in response
+    assert _page_entries() == entries

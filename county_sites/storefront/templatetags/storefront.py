@@ -282,3 +282,15 @@ def seeded_in_reader_language(text):
     if translated == match.group(1):
         return text
     return RichText(f"<p>{escape(translated)}</p>")
+
+
+@register.simple_tag
+def listing_grid(listings):
+    """The grid of product cards (home blocks, category, search, a seller's shop), printed by
+    the Jinja2 template of the same name: profiling the uncached home page (36 cards) found
+    the Django-template version of this loop about a third of its rendering (issue 13;
+    docs/adr/0011 made the same move for the product page). Jinja2 escapes every value."""
+    html = get_template("county_sites/catalogue/_listing_grid.html", using="jinja2").render(
+        {"listings": listings}
+    )
+    return mark_safe(html)  # noqa: S308  (autoescaped by Jinja2)

@@ -150,6 +150,8 @@ MIDDLEWARE = [
     # After session, locale, CSRF and auth: it reads all of them
     # (county_sites/storefront/page_cache.py).
     "county_sites.storefront.page_cache.PageCacheMiddleware",
+    # A county's Wagtail Site from this worker's memory (county_sites/storefront/site_cache.py).
+    "county_sites.storefront.site_cache.WagtailSiteCacheMiddleware",
     "hub.middleware.CountyRedirectMiddleware",
 ]
 
