@@ -491,10 +491,10 @@ class ProvinceSpeciality(models.Model):
         return str(self.listing)
 
 
-class CountyCreation(models.Model):
-    """One request to create a county, run by hub.tasks.county_creation_run on a Celery worker
-    so the web worker never waits for the clone (issue 10). The province admin shows its
-    progress; a failed job has removed everything it made and says why in `error`."""
+class ProvinceJob(models.Model):
+    """What a job the province admin asks for and a Celery worker runs has in common: its
+    state, who asked, when it was asked, started and finished, and why it failed. Subclasses
+    add what the job is about (CountyCreation, RollUpRun)."""
 
     class State(models.TextChoices):
         QUEUED = "queued", _("排队中")
@@ -502,16 +502,48 @@ class CountyCreation(models.Model):
         DONE = "done", _("已完成")
         FAILED = "failed", _("失败")
 
+    state = models.CharField(_("状态"), max_length=16, choices=State.choices, default=State.QUEUED)
+    error = models.TextField(_("失败原因"), blank=True)
+    requested_by = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("申请人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("申请时间"), auto_now_add=True)
+    started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(state__in=["queued", "running", "done", "failed"]),
+                name="%(app_label)s_%(class)s_state_valid",
+            ),
+        ]
+
+    @property
+    def is_finished(self) -> bool:
+        return self.state in (self.State.DONE, self.State.FAILED)
+
+
+class CountyCreation(ProvinceJob):
+    """One request to create a county, run by hub.tasks.county_creation_run on a Celery worker
+    so the web worker never waits for the clone (issue 10). The province admin shows its
+    progress; a failed job has removed everything it made and says why in `error`."""
+
     code = models.CharField(_("行政区划代码"), max_length=6)
     slug = models.CharField(_("标识"), max_length=56)
     name = models.CharField(_("名称"), max_length=64)
     name_en = models.CharField(_("英文名称"), max_length=128, blank=True)
     contact_name = models.CharField(_("联系人"), max_length=64, blank=True)
     contact_phone = models.CharField(_("联系电话"), max_length=32, blank=True)
-    state = models.CharField(_("状态"), max_length=16, choices=State.choices, default=State.QUEUED)
     progress_text = models.CharField(_("进度"), max_length=255, blank=True)
     progress_percent = models.PositiveSmallIntegerField(_("进度（%）"), default=0)
-    error = models.TextField(_("失败原因"), blank=True)
     county = models.ForeignKey(
         County,
         verbose_name=_("县"),
@@ -523,27 +555,12 @@ class CountyCreation(models.Model):
     operator_username = models.CharField(_("运营人员账号"), max_length=150, blank=True)
     # Shown once to whoever asked, then blanked (hub.services.county_creation_password_take).
     operator_password = models.CharField(max_length=64, blank=True, editable=False)
-    requested_by = models.ForeignKey(
-        "accounts.User",
-        verbose_name=_("申请人"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    created_at = models.DateTimeField(_("申请时间"), auto_now_add=True)
-    started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
 
-    class Meta:
+    class Meta(ProvinceJob.Meta):
         verbose_name = _("新建县任务")
         verbose_name_plural = _("新建县任务")
-        ordering = ["-created_at", "-pk"]
         constraints = [
-            models.CheckConstraint(
-                condition=models.Q(state__in=["queued", "running", "done", "failed"]),
-                name="hub_countycreation_state_valid",
-            ),
+            *ProvinceJob.Meta.constraints,
             models.CheckConstraint(
                 condition=models.Q(progress_percent__lte=100),
                 name="hub_countycreation_percent_max_100",
@@ -553,12 +570,8 @@ class CountyCreation(models.Model):
     def __str__(self):
         return f"{self.name} ({self.code}): {self.get_state_display()}"
 
-    @property
-    def is_finished(self) -> bool:
-        return self.state in (self.State.DONE, self.State.FAILED)
 
-
-class RollUpRun(models.Model):
+class RollUpRun(ProvinceJob):
     """One roll-up of the counties' monthly figures (hub.rollups), nightly from beat or asked
     for in the province admin (统计报表 > 立即重算). Each county's part runs in its schema
     (hub.tasks.rollup_county) and adds one to `counties_done`; a county that fails marks the
@@ -568,42 +581,19 @@ class RollUpRun(models.Model):
         NIGHTLY = "nightly", _("每晚自动")
         ON_DEMAND = "on_demand", _("手动重算")
 
-    class State(models.TextChoices):
-        QUEUED = "queued", _("排队中")
-        RUNNING = "running", _("进行中")
-        DONE = "done", _("已完成")
-        FAILED = "failed", _("失败")
-
     trigger = models.CharField(_("触发方式"), max_length=16, choices=Trigger.choices)
-    requested_by = models.ForeignKey(
-        "accounts.User",
-        verbose_name=_("申请人"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    state = models.CharField(_("状态"), max_length=16, choices=State.choices, default=State.QUEUED)
     # The first month recomputed (its first day); empty: from each county's first activity.
     month_from = models.DateField(_("起始月份"), null=True, blank=True)
     month_to = models.DateField(_("截止月份"))
     counties_total = models.PositiveIntegerField(_("县数"), default=0)
     counties_done = models.PositiveIntegerField(_("已完成县数"), default=0)
     counties_failed = models.PositiveIntegerField(_("失败县数"), default=0)
-    error = models.TextField(_("失败原因"), blank=True)
-    created_at = models.DateTimeField(_("申请时间"), auto_now_add=True)
-    started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
 
-    class Meta:
+    class Meta(ProvinceJob.Meta):
         verbose_name = _("统计任务")
         verbose_name_plural = _("统计任务")
-        ordering = ["-created_at", "-pk"]
         constraints = [
-            models.CheckConstraint(
-                condition=models.Q(state__in=["queued", "running", "done", "failed"]),
-                name="hub_rolluprun_state_valid",
-            ),
+            *ProvinceJob.Meta.constraints,
             models.CheckConstraint(
                 condition=models.Q(trigger__in=["nightly", "on_demand"]),
                 name="hub_rolluprun_trigger_valid",
@@ -612,10 +602,6 @@ class RollUpRun(models.Model):
 
     def __str__(self):
         return f"{self.get_trigger_display()} {self.created_at:%Y-%m-%d %H:%M}"
-
-    @property
-    def is_finished(self) -> bool:
-        return self.state in (self.State.DONE, self.State.FAILED)
 
     @property
     def progress_percent(self) -> int:
