@@ -49,7 +49,7 @@ from county_sites.orders.models import (
     OrderLine,
     RefundRequest,
 )
-from county_sites.orders.services.assisted import NOTE_CONFIRMED, _code_hash, _screen_code
+from county_sites.orders.services.assisted import NOTE_CONFIRMED, screen_confirmation_code_hash
 from county_sites.payments.models import Payment, Refund
 from demo.clock import demo_clock
 from farmers.models import Listing
@@ -382,10 +382,8 @@ class _Writer:
             confirmation = story.confirmation
             if confirmation is None:
                 continue
-            confirmation.code_hash = _code_hash(
-                salt=confirmation.code_salt,
-                order_id=story.order.pk,
-                code=_screen_code(confirmation.code_salt),
+            confirmation.code_hash = screen_confirmation_code_hash(
+                salt=confirmation.code_salt, order_id=story.order.pk
             )
             confirmations.append(confirmation)
         OrderConfirmation.objects.bulk_create(confirmations)

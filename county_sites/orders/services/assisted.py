@@ -131,6 +131,12 @@ def _screen_code(salt: str) -> str:
     )
 
 
+def screen_confirmation_code_hash(*, salt: str, order_id: int) -> str:
+    """The stored hash of the code a confirmation screen shows for `salt`: what
+    assisted_order_send writes for the screen method (the demo's bulk history too)."""
+    return _code_hash(salt=salt, order_id=order_id, code=_screen_code(salt))
+
+
 def confirmation_screen_code(confirmation: OrderConfirmation | None) -> str:
     """The code to show on the large confirmation screen: only for an open, unexpired screen
     confirmation; "" otherwise (an SMS code is never shown to the clerk)."""
