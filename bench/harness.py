@@ -239,3 +239,37 @@ def load_python(
     elapsed = time.monotonic() - started
     p95 = statistics.quantiles(latencies, n=20)[-1] * 1000 if len(latencies) > 20 else 0
     return len(latencies) / elapsed, p95, bad[0]
+
+
+def load_rounds(
+    targets, *, wrk, lua, seconds: int, connections: int, rounds: int, host: str
+) -> dict[str, list[tuple[float, float, int]]]:
+    """Each (name, server, path, expected) loaded `rounds` times, the targets interleaved in
+    every round so the machine's noise falls on all of them alike: name -> the rounds'
+    (requests/s, p95 ms, wrong responses). wrk when given, else the Python client."""
+    results: dict[str, list[tuple[float, float, int]]] = {name: [] for name, *_ in targets}
+    for round_number in range(rounds):
+        for name, server, path, expected in targets:
+            if wrk:
+                result = load_wrk(
+                    wrk, server.port, path, expected, seconds, connections, lua, host=host
+                )
+            else:
+                result = load_python(server.port, path, expected, seconds, connections, host=host)
+            results[name].append(result)
+        say(f"round {round_number + 1}/{rounds} done")
+    return results
+
+
+def medians(
+    results: dict[str, list[tuple[float, float, int]]],
+) -> dict[str, tuple[float, float, int]]:
+    """name -> (median requests/s, median p95 ms, all wrong responses) of load_rounds."""
+    return {
+        name: (
+            statistics.median(r[0] for r in runs),
+            statistics.median(r[1] for r in runs),
+            sum(r[2] for r in runs),
+        )
+        for name, runs in results.items()
+    }

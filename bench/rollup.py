@@ -20,7 +20,6 @@ database 13.
 import argparse
 import os
 import shutil
-import statistics
 import sys
 import tempfile
 import time
@@ -32,8 +31,8 @@ from bench.harness import (
     database_create,
     database_drop,
     fetch,
-    load_python,
-    load_wrk,
+    load_rounds,
+    medians,
     say,
     wrk_ensure,
 )
@@ -340,33 +339,15 @@ def portal_load(args, log_dir: Path) -> list[tuple[str, float, float, int]]:
                 sys.exit(f"{name}: {path} answered {status} without {expected!r}")
         lua = log_dir / "check.lua"
         lua.write_text(WRK_LUA)
-        results = {name: [] for name, *_rest in targets}
-        for round_number in range(args.rounds):
-            for name, server, path, expected in targets:
-                if wrk:
-                    result = load_wrk(
-                        wrk, server.port, path, expected, args.duration, args.connections, lua,
-                        host=HUB_HOST,
-                    )  # fmt: skip
-                else:
-                    result = load_python(
-                        server.port, path, expected, args.duration, args.connections,
-                        host=HUB_HOST,
-                    )  # fmt: skip
-                results[name].append(result)
-            say(f"portal round {round_number + 1}/{args.rounds} done")
+        results = load_rounds(
+            targets, wrk=wrk, lua=lua, seconds=args.duration, connections=args.connections,
+            rounds=args.rounds, host=HUB_HOST,
+        )  # fmt: skip
     finally:
         for server in servers:
             server.stop()
-    return [
-        (
-            name,
-            statistics.median(r[0] for r in results[name]),
-            statistics.median(r[1] for r in results[name]),
-            sum(r[2] for r in results[name]),
-        )
-        for name, *_rest in targets
-    ]
+    figures = medians(results)
+    return [(name, *figures[name]) for name, *_rest in targets]
 
 
 def main() -> None:

@@ -24,7 +24,6 @@ import io
 import os
 import re
 import shutil
-import statistics
 import sys
 import tempfile
 from pathlib import Path
@@ -34,8 +33,8 @@ from bench.harness import (
     GunicornServer,
     database_create,
     database_drop,
-    load_python,
-    load_wrk,
+    load_rounds,
+    medians,
     say,
     wrk_ensure,
 )
@@ -277,33 +276,21 @@ def main() -> None:
         ]
         lua = log_dir / "check.lua"
         lua.write_text(WRK_LUA)
-        results: dict[str, list[tuple[float, float, int]]] = {name: [] for name, *_ in targets}
-        for round_number in range(args.rounds):
-            for name, server, path, expected in targets:
-                if wrk:
-                    result = load_wrk(
-                        wrk, server.port, path, expected, args.duration, args.connections, lua,
-                        host=COUNTY_HOST,
-                    )  # fmt: skip
-                else:
-                    result = load_python(
-                        server.port, path, expected, args.duration, args.connections,
-                        host=COUNTY_HOST,
-                    )  # fmt: skip
-                results[name].append(result)
-            say(f"round {round_number + 1}/{args.rounds} done")
+        results = load_rounds(
+            targets, wrk=wrk, lua=lua, seconds=args.duration, connections=args.connections,
+            rounds=args.rounds, host=COUNTY_HOST,
+        )  # fmt: skip
 
         html, html_gz, css, css_gz = transferred_size(cached.port)
-        bare_rps = statistics.median(r[0] for r in results["bare view"])
+        figures = medians(results)
+        bare_rps = figures["bare view"][0]
         print()
         print(f"{'page':<22}{'requests/s':>12}{'p95 ms':>10}{'ratio':>8}{'bad':>6}")
         for name, *_rest in targets:
-            rps = statistics.median(r[0] for r in results[name])
-            p95 = statistics.median(r[1] for r in results[name])
-            bad = sum(r[2] for r in results[name])
+            rps, p95, bad = figures[name]
             print(f"{name:<22}{rps:>12.0f}{p95:>10.1f}{rps / bare_rps:>8.2f}{bad:>6}")
-        home_ratio = statistics.median(r[0] for r in results["home, cached"]) / bare_rps
-        product_ratio = statistics.median(r[0] for r in results["product, uncached"]) / bare_rps
+        home_ratio = figures["home, cached"][0] / bare_rps
+        product_ratio = figures["product, uncached"][0] / bare_rps
         print()
         print(
             f"targets: home cached >= 0.5 of bare: {home_ratio:.2f} "
@@ -316,7 +303,7 @@ def main() -> None:
             f" KB gzip) + CSS {css / 1024:.1f} KB ({css_gz / 1024:.1f} KB gzip) = "
             f"{total / 1024:.1f} KB transferred (target <= 200 KB)"
         )
-        if any(sum(r[2] for r in results[name]) for name in results):
+        if any(bad for _rps, _p95, bad in figures.values()):
             sys.exit("some responses under load were wrong (see 'bad')")
     finally:
         for server in servers:
